@@ -1,0 +1,45 @@
+// kubernetes-fluent-client, @kubernetes/client-node and a few of their dependencies ship ESM only:
+// let ts-jest (allowJs) transform them instead of ignoring node_modules wholesale.
+const esm = [
+  "kubernetes-fluent-client",
+  "@kubernetes/client-node",
+  "openid-client",
+  "oauth4webapi",
+  "jose",
+  "hpagent",
+  "undici",
+  "ws",
+  "isomorphic-ws",
+  "rfc4648",
+  "stream-buffers",
+  "tar-fs",
+  "yaml",
+  "quicktype-core",
+  "@jsep-plugin",
+  "jsep",
+  "jsonpath-plus",
+  "uuid",
+];
+const transformIgnorePatterns = [`/node_modules/(?!(${esm.join("|")})/)`];
+const transform = {
+  "^.+\\.[tj]sx?$": [
+    "ts-jest",
+    { tsconfig: { allowJs: true, module: "commonjs", esModuleInterop: true, isolatedModules: true }, diagnostics: false },
+  ],
+};
+const common = { testEnvironment: "node", transform, transformIgnorePatterns, moduleFileExtensions: ["ts", "js", "mjs", "cjs", "json"] };
+
+module.exports = {
+  projects: [
+    { ...common, displayName: "unit", testMatch: ["<rootDir>/src/**/*.test.ts", "<rootDir>/test/unit/**/*.test.ts"] },
+    {
+      ...common,
+      displayName: "integration",
+      testMatch: ["<rootDir>/test/integration/**/*.test.ts"],
+      globalSetup: "<rootDir>/test/harness/global-setup.ts",
+      globalTeardown: "<rootDir>/test/harness/global-teardown.ts",
+      testTimeout: 180000,
+      maxWorkers: 1,
+    },
+  ],
+};

@@ -1,0 +1,39 @@
+// Every label, annotation, finalizer and name that Cheiron writes or reads lives here.
+
+export const GROUP = "cheiron.anny.co";
+export const VERSION = "v1alpha1";
+export const API_VERSION = `${GROUP}/${VERSION}`;
+
+export const KIND_NAMESPACED = "ImagePullSecretManager";
+export const KIND_CLUSTER = "ClusterImagePullSecretManager";
+
+/** Labels on every Secret Cheiron creates (or adopts): ownership is proven by these, nothing else. */
+export const LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
+export const MANAGED_BY_VALUE = "cheiron";
+/** Which manager owns the Secret: see buildManagerId. */
+export const LABEL_MANAGER = `${GROUP}/manager`;
+/** Hash of the Secret's type and data, to detect edits cheaply. */
+export const LABEL_CONTENT_HASH = `${GROUP}/content-hash`;
+/** Human-readable owner, `<Kind>/<namespace>/<name>` (labels cannot hold slashes). */
+export const ANNOTATION_OWNER = `${GROUP}/owner`;
+
+/** The original Cheiron's annotations, kept so its users recognise them. */
+export const ANNOTATION_RECONCILABLE = `${GROUP}/reconcilable`;
+export const ANNOTATION_RECONCILE_WITH = `${GROUP}/reconcile-with`;
+export const ANNOTATION_RECONCILED = `${GROUP}/reconciled`;
+/** Opt-out on a Namespace, ServiceAccount or Pod. */
+export const ANNOTATION_IGNORE = `${GROUP}/ignore`;
+
+export const FINALIZER = `${GROUP}/finalizer`;
+/** Reported as the Events' reporting component and the writes' field manager. */
+export const FIELD_MANAGER = "cheiron";
+
+/** Namespaces a ClusterImagePullSecretManager never touches unless it lists them in includeSystemNamespaces. */
+export const SYSTEM_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease", "pepr-system"];
+
+/** At most this many problems are listed in a manager's status (the total is counted). */
+export const MAX_STATUS_PROBLEMS = 20;
+
+export const DOCKER_HUB_AUTH_KEY = "https://index.docker.io/v1/";
+export const SECRET_TYPE_DOCKERCONFIGJSON = "kubernetes.io/dockerconfigjson";
+export const SECRET_TYPE_DOCKERCFG = "kubernetes.io/dockercfg";

@@ -1,0 +1,88 @@
+// The pure view of the world that src/domain computes over. src/k8s builds these from API objects.
+import type {
+  ClusterImagePullSecretManagerSpec,
+  ManagerStatus,
+  Problem,
+} from "../api/types";
+
+export type ManagerKind = "ImagePullSecretManager" | "ClusterImagePullSecretManager";
+
+/** A manager of either kind, normalised (namespaced managers have namespace set and no namespace selection). */
+export interface Manager {
+  kind: ManagerKind;
+  name: string;
+  /** Set for ImagePullSecretManager only. */
+  namespace?: string;
+  uid: string;
+  generation: number;
+  creationTimestamp: string;
+  /** metadata.deletionTimestamp is set. */
+  deleting: boolean;
+  spec: ClusterImagePullSecretManagerSpec;
+  status?: ManagerStatus;
+}
+
+/** The metadata that selection needs, of a Namespace, ServiceAccount or Pod. */
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+/** A source Secret read for an existingSecretRef (only its type and data matter). */
+export interface SourceSecret {
+  namespace: string;
+  name: string;
+  type?: string;
+  /** base64-encoded values, as the API returns them. */
+  data?: Record<string, string>;
+}
+
+/** A Secret Cheiron wants to exist. */
+export interface DesiredSecret {
+  namespace: string;
+  name: string;
+  type: string;
+  /** base64-encoded values. */
+  data: Record<string, string>;
+  /** buildContentHash(type, data). */
+  hash: string;
+  /** buildManagerId(manager). */
+  managerId: string;
+  /** `<Kind>/<namespace>/<name>` of the manager. */
+  owner: string;
+  /** Registry hosts it holds credentials for (for registry-aware Pod matching). */
+  registries: string[];
+}
+
+/** A Secret as it exists in the cluster (only what planning needs). */
+export interface ExistingSecret {
+  namespace: string;
+  name: string;
+  type?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  resourceVersion?: string;
+  data?: Record<string, string>;
+}
+
+export interface SecretPlan {
+  create: DesiredSecret[];
+  /** Owned Secrets whose content or labels differ (or opted-in Secrets to adopt). */
+  update: { desired: DesiredSecret; existing: ExistingSecret; adopt: boolean }[];
+  /** Owned by this manager but no longer desired. */
+  delete: ExistingSecret[];
+  /** Desired names that stay unattached because of a problem in that namespace. */
+  problems: Problem[];
+  /** namespace -> Secret names that exist (or will after this plan) and are ours to attach. */
+  attachable: Record<string, string[]>;
+}
+
+export interface ReferenceMerge {
+  imagePullSecrets: { name: string }[];
+  /** The annotations Cheiron keeps on the object; a key mapped to undefined is to be removed. */
+  annotations: Record<string, string | undefined>;
+  /** True when imagePullSecrets or one of our annotations differs from the input. */
+  changed: boolean;
+}
