@@ -1,9 +1,5 @@
 // The pure view of the world that src/domain computes over. src/k8s builds these from API objects.
-import type {
-  ClusterImagePullSecretManagerSpec,
-  ManagerStatus,
-  Problem,
-} from "../api/types";
+import type { ClusterImagePullSecretManagerSpec, ManagerStatus, Problem } from "../api/types";
 
 export type ManagerKind = "ImagePullSecretManager" | "ClusterImagePullSecretManager";
 
@@ -22,12 +18,17 @@ export interface Manager {
   status?: ManagerStatus;
 }
 
+/** What names a manager: enough for its id, owner reference and queue key. */
+export type ManagerRef = Pick<Manager, "kind" | "name" | "namespace">;
+
 /** The metadata that selection needs, of a Namespace, ServiceAccount or Pod. */
 export interface ObjectMeta {
   name: string;
   namespace?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
+  /** metadata.deletionTimestamp is set (a terminating Namespace is never a target). */
+  terminating?: boolean;
 }
 
 /** A source Secret read for an existingSecretRef (only its type and data matter). */
@@ -70,7 +71,13 @@ export interface ExistingSecret {
 export interface SecretPlan {
   create: DesiredSecret[];
   /** Owned Secrets whose content or labels differ (or opted-in Secrets to adopt). */
-  update: { desired: DesiredSecret; existing: ExistingSecret; adopt: boolean }[];
+  update: {
+    desired: DesiredSecret;
+    existing: ExistingSecret;
+    adopt: boolean;
+    /** Our Secret's type differs from the desired type: a Secret's type is immutable, so delete and re-create it. */
+    replace?: boolean;
+  }[];
   /** Owned by this manager but no longer desired. */
   delete: ExistingSecret[];
   /** Desired names that stay unattached because of a problem in that namespace. */

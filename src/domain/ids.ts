@@ -1,0 +1,52 @@
+// Names derived from a manager: its label value, its human-readable owner reference and its queue key.
+import { createHash } from "node:crypto";
+import type { ManagerKind, ManagerRef } from "./model";
+
+const KINDS: readonly ManagerKind[] = ["ImagePullSecretManager", "ClusterImagePullSecretManager"];
+const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const MAX_LABEL_VALUE = 63;
+
+export function isLabelValue(value: string): boolean {
+  return value.length <= MAX_LABEL_VALUE && LABEL_VALUE.test(value);
+}
+
+const isCluster = (m: ManagerRef): boolean => m.kind === "ClusterImagePullSecretManager";
+
+/**
+ * The LABEL_MANAGER value of a manager: `ipsm.<namespace>.<name>` or `cipsm.<name>` when that is a
+ * valid label value, otherwise `ipsm.h<40 hex>` / `cipsm.h<40 hex>` of sha256("<kind>/<ns>/<name>").
+ */
+export function buildManagerId(m: ManagerRef): string {
+  const prefix = isCluster(m) ? "cipsm" : "ipsm";
+  const readable = isCluster(m)
+    ? `${prefix}.${m.name}`
+    : `${prefix}.${m.namespace ?? ""}.${m.name}`;
+  if (isLabelValue(readable)) return readable;
+  const digest = createHash("sha256")
+    .update(`${m.kind}/${m.namespace ?? ""}/${m.name}`)
+    .digest("hex");
+  return `${prefix}.h${digest.slice(0, 40)}`;
+}
+
+/** The ANNOTATION_OWNER value: `ImagePullSecretManager/<ns>/<name>` or `ClusterImagePullSecretManager/<name>`. */
+export function buildOwnerRef(m: ManagerRef): string {
+  return isCluster(m) ? `${m.kind}/${m.name}` : `${m.kind}/${m.namespace ?? ""}/${m.name}`;
+}
+
+/** A work-queue key: `<kind>/<ns>/<name>`, or `<kind>//<name>` for the cluster kind. */
+export function buildManagerKey(m: ManagerRef): string {
+  return `${m.kind}/${isCluster(m) ? "" : (m.namespace ?? "")}/${m.name}`;
+}
+
+/** The inverse of buildManagerKey; undefined for a string that is not such a key. */
+export function parseManagerKey(key: string): ManagerRef | undefined {
+  const parts = key.split("/");
+  if (parts.length !== 3) return undefined;
+  const [kind, namespace, name] = parts;
+  const known = KINDS.find(k => k === kind);
+  if (!known || !name) return undefined;
+  if (known === "ClusterImagePullSecretManager") {
+    return namespace ? undefined : { kind: known, name };
+  }
+  return namespace ? { kind: known, namespace, name } : undefined;
+}
