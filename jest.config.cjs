@@ -38,8 +38,7 @@ module.exports = {
       testMatch: ["<rootDir>/test/integration/**/*.test.ts"],
       globalSetup: "<rootDir>/test/harness/global-setup.ts",
       globalTeardown: "<rootDir>/test/harness/global-teardown.ts",
-      testTimeout: 180000,
-      maxWorkers: 1,
+      setupFilesAfterEnv: ["<rootDir>/test/harness/jest-setup.ts"],
     },
   ],
 };

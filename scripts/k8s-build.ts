@@ -1,23 +1,19 @@
-#!/usr/bin/env node
 // Builds the local control plane (etcd, kube-apiserver, kube-controller-manager, kubectl) from the Go module
 // recipe in test/k8s-env into a cache folder outside git, keyed by the hash of go.sum. A second run is instant.
 //   CHEIRON_K8S_CACHE  overrides the cache root (default ~/.cache/cheiron/k8s)
-// Prints the bin folder as its last line.
+// Prints the bin folder as its last line. Run with `npm run k8s:build` (tsx).
 import { createHash } from "node:crypto";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const envDir = resolve(here, "../test/k8s-env");
+const envDir = resolve(__dirname, "../test/k8s-env");
 const K8S_VERSION = "v1.37.2";
 
-export function k8sBinDir() {
+export function k8sBinDir(): string {
   const sum = readFileSync(join(envDir, "go.sum"));
-  const mod = readFileSync(join(envDir, "go.mod"));
-  const key = createHash("sha256").update(mod).update(sum).digest("hex").slice(0, 16);
+  const key = createHash("sha256").update(sum).digest("hex").slice(0, 16);
   const root = process.env.CHEIRON_K8S_CACHE || join(homedir(), ".cache", "cheiron", "k8s");
   return join(root, `${K8S_VERSION}-${key}`, "bin");
 }
@@ -41,7 +37,7 @@ const targets = [
   ["kubectl", "k8s.io/kubernetes/cmd/kubectl", versionFlags],
 ];
 
-function run(step, args) {
+function run(step: string, args: string[]) {
   const t0 = Date.now();
   console.log(`[k8s:build] ${step} ...`);
   const env = { ...process.env, GOTOOLCHAIN: "local", CGO_ENABLED: "0", GOFLAGS: "-buildvcs=false" };
@@ -51,7 +47,7 @@ function run(step, args) {
   console.log(`[k8s:build] ${step} took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-export function buildK8s() {
+export function buildK8s(): string {
   const bin = k8sBinDir();
   const missing = targets.filter(([name]) => !existsSync(join(bin, name)));
   if (missing.length === 0) {
@@ -73,7 +69,7 @@ export function buildK8s() {
   return bin;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (require.main === module) {
   try {
     console.log(buildK8s());
   } catch (e) {

@@ -1,5 +1,5 @@
 // Build recipe only: the stock Kubernetes control-plane binaries used by the integration tests.
-// No Go code of ours lives here. Built by scripts/k8s-build.mjs (npm run k8s:build).
+// No Go code of ours lives here. Built by scripts/k8s-build.ts (npm run k8s:build).
 module cheiron.local/k8s-env
 
 go 1.26.0

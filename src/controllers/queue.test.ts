@@ -1,0 +1,104 @@
+import { buildBackoffDelay, WorkQueue } from "./queue";
+
+const tick = () => new Promise(r => setImmediate(r));
+
+describe("buildBackoffDelay", () => {
+  it.each([
+    [1, 100],
+    [2, 200],
+    [3, 400],
+    [5, 1600],
+    [10, 5000],
+    [50, 5000],
+  ])("attempt %i waits %i ms (base 100, cap 5000)", (attempt, expected) => {
+    expect(buildBackoffDelay(attempt, 100, 5000)).toBe(expected);
+  });
+});
+
+describe("WorkQueue", () => {
+  it("coalesces a key enqueued many times before it runs", async () => {
+    const runs: string[] = [];
+    const q = new WorkQueue({ concurrency: 1, baseDelayMs: 10, maxDelayMs: 100, process: async k => void runs.push(k) });
+    q.enqueue("b");
+    q.enqueue("a");
+    q.enqueue("a");
+    q.enqueue("a");
+    await q.idle();
+    expect(runs).toEqual(["b", "a"]);
+  });
+
+  it("runs a key once more when it is enqueued while running, never concurrently", async () => {
+    let active = 0;
+    let maxActive = 0;
+    let count = 0;
+    let release!: () => void;
+    const gate = new Promise<void>(r => (release = r));
+    const q = new WorkQueue({
+      concurrency: 4,
+      baseDelayMs: 10,
+      maxDelayMs: 100,
+      process: async () => {
+        active++;
+        maxActive = Math.max(maxActive, active);
+        count++;
+        if (count === 1) await gate;
+        active--;
+      },
+    });
+    q.enqueue("k");
+    await tick();
+    q.enqueue("k");
+    q.enqueue("k");
+    release();
+    await q.idle();
+    await tick();
+    await q.idle();
+    expect(count).toBe(2);
+    expect(maxActive).toBe(1);
+  });
+
+  it("retries a failing key with growing delays and resets after success", async () => {
+    jest.useFakeTimers();
+    try {
+      const delays: number[] = [];
+      let calls = 0;
+      const q = new WorkQueue({
+        concurrency: 1,
+        baseDelayMs: 100,
+        maxDelayMs: 1000,
+        process: async () => {
+          calls++;
+          if (calls <= 3) throw new Error("boom");
+        },
+        onError: (_k, _e, _a, d) => delays.push(d),
+      });
+      q.enqueue("k");
+      for (let i = 0; i < 10; i++) {
+        await Promise.resolve();
+        await jest.advanceTimersByTimeAsync(1000);
+      }
+      expect(delays).toEqual([100, 200, 400]);
+      expect(calls).toBe(4);
+      expect(q.failuresOf("k")).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it("treats a false return as a failure to retry", async () => {
+    const seen: number[] = [];
+    const q = new WorkQueue({
+      concurrency: 1,
+      baseDelayMs: 5,
+      maxDelayMs: 5,
+      process: async () => false,
+      onError: (_k, _e, attempt) => seen.push(attempt),
+    });
+    q.enqueue("x");
+    await q.idle();
+    expect(seen).toEqual([1]);
+    expect(q.failuresOf("x")).toBe(1);
+    q.forget("x");
+    expect(q.failuresOf("x")).toBe(0);
+  });
+});

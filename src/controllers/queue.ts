@@ -1,0 +1,111 @@
+// A coalescing work queue: a key enqueued many times runs once; a key is never run twice at once (an enqueue
+// while it runs schedules one more run); a failed run is retried with capped exponential backoff.
+export interface QueueOptions {
+  concurrency: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Returns normally on success; throws (or returns false) to be retried with backoff. */
+  process: (key: string) => Promise<boolean | void>;
+  onError?: (key: string, error: unknown, attempt: number, delayMs: number) => void;
+}
+
+export function buildBackoffDelay(attempt: number, base: number, max: number): number {
+  return Math.min(max, base * 2 ** Math.max(0, attempt - 1));
+}
+
+export class WorkQueue {
+  private readonly ready: string[] = [];
+  private readonly queued = new Set<string>();
+  private readonly running = new Set<string>();
+  private readonly rerun = new Set<string>();
+  private readonly failures = new Map<string, number>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly opts: QueueOptions) {}
+
+  enqueue(key: string): void {
+    if (this.running.has(key)) {
+      this.rerun.add(key);
+      return;
+    }
+    if (this.queued.has(key)) return;
+    this.clearTimer(key);
+    this.queued.add(key);
+    this.ready.push(key);
+    this.pump();
+  }
+
+  /** Enqueue after a delay (the earliest pending delay wins). */
+  enqueueAfter(key: string, delayMs: number): void {
+    if (this.timers.has(key) || this.queued.has(key)) return;
+    const t = setTimeout(() => {
+      this.timers.delete(key);
+      this.enqueue(key);
+    }, delayMs);
+    t.unref?.();
+    this.timers.set(key, t);
+  }
+
+  /** Drops pending work and failure history of a key (its object is gone). */
+  forget(key: string): void {
+    this.clearTimer(key);
+    this.failures.delete(key);
+  }
+
+  failuresOf(key: string): number {
+    return this.failures.get(key) ?? 0;
+  }
+
+  get size(): number {
+    return this.ready.length + this.running.size;
+  }
+
+  /** Resolves when nothing is queued or running (timers may still be pending). */
+  idle(): Promise<void> {
+    if (this.size === 0) return Promise.resolve();
+    return new Promise(r => this.idleWaiters.push(r));
+  }
+
+  private clearTimer(key: string) {
+    const t = this.timers.get(key);
+    if (t) clearTimeout(t);
+    this.timers.delete(key);
+  }
+
+  private pump() {
+    while (this.running.size < this.opts.concurrency && this.ready.length > 0) {
+      const key = this.ready.shift()!;
+      this.queued.delete(key);
+      this.running.add(key);
+      void this.run(key);
+    }
+    if (this.size === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      waiters.forEach(w => w());
+    }
+  }
+
+  private async run(key: string) {
+    let ok = false;
+    let error: unknown;
+    try {
+      ok = (await this.opts.process(key)) !== false;
+    } catch (e) {
+      error = e;
+    }
+    this.running.delete(key);
+    if (ok) {
+      this.failures.delete(key);
+    } else {
+      const attempt = (this.failures.get(key) ?? 0) + 1;
+      this.failures.set(key, attempt);
+      const delay = buildBackoffDelay(attempt, this.opts.baseDelayMs, this.opts.maxDelayMs);
+      this.opts.onError?.(key, error, attempt, delay);
+      if (!this.rerun.has(key)) this.enqueueAfter(key, delay);
+    }
+    if (this.rerun.delete(key)) this.enqueue(key);
+    this.pump();
+  }
+}

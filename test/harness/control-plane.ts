@@ -1,0 +1,161 @@
+// Starts a real local control plane: etcd -> kube-apiserver -> kube-controller-manager (serviceaccount,
+// namespace and garbage-collector controllers), on free 127.0.0.1 ports in a temporary folder.
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, httpsGet, Proc, sleep, startProc, stopProc } from "./proc";
+
+export interface ControlPlane {
+  dir: string;
+  server: string;
+  /** kubeconfig of the admin identity (group system:masters). */
+  kubeconfig: string;
+  /** kubeconfig of the module's own identity (user cheiron-module, group system:masters). */
+  moduleKubeconfig: string;
+  auditLog: string;
+  caFile: string;
+  adminToken: string;
+  procs: Proc[];
+}
+
+export const MODULE_USER = "cheiron-module";
+
+const auditPolicy = `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: ["RequestReceived"]
+rules:
+  - level: Metadata
+    verbs: ["create", "update", "patch", "delete"]
+  - level: None
+`;
+
+function writeKubeconfig(path: string, server: string, caFile: string, user: string, token: string) {
+  const ca = readFileSync(caFile).toString("base64");
+  writeFileSync(
+    path,
+    `apiVersion: v1
+kind: Config
+clusters:
+  - name: local
+    cluster: {server: "${server}", certificate-authority-data: "${ca}"}
+users:
+  - name: ${user}
+    user: {token: "${token}"}
+contexts:
+  - name: local
+    context: {cluster: local, user: ${user}, namespace: default}
+current-context: local
+`,
+    { mode: 0o600 },
+  );
+}
+
+export async function startControlPlane(binDir: string, opts: { readyTimeoutMs?: number } = {}) {
+  const t0 = Date.now();
+  const dir = mkdtempSync(join(tmpdir(), "cheiron-cp-"));
+  const pki = join(dir, "pki");
+  mkdirSync(pki);
+  const procs: Proc[] = [];
+  const cp = { dir, procs } as ControlPlane;
+  try {
+    const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    writeFileSync(join(pki, "sa.pub"), publicKey.export({ type: "spki", format: "pem" }));
+    writeFileSync(join(pki, "sa.key"), privateKey.export({ type: "pkcs8", format: "pem" }));
+    cp.adminToken = randomBytes(24).toString("hex");
+    const moduleToken = randomBytes(24).toString("hex");
+    writeFileSync(
+      join(pki, "tokens.csv"),
+      `${cp.adminToken},admin,admin,"system:masters"\n${moduleToken},${MODULE_USER},${MODULE_USER},"system:masters"\n`,
+    );
+    writeFileSync(join(dir, "audit-policy.yaml"), auditPolicy);
+    cp.auditLog = join(dir, "audit.log");
+
+    const [etcdClient, etcdPeer, apiPort] = [await freePort(), await freePort(), await freePort()];
+    procs.push(
+      startProc("etcd", join(binDir, "etcd"), dir, [
+        `--data-dir=${join(dir, "etcd")}`,
+        `--listen-client-urls=http://127.0.0.1:${etcdClient}`,
+        `--advertise-client-urls=http://127.0.0.1:${etcdClient}`,
+        `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`,
+        `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
+        `--initial-cluster=default=http://127.0.0.1:${etcdPeer}`,
+        "--unsafe-no-fsync",
+        "--log-level=warn",
+      ]),
+    );
+    cp.server = `https://127.0.0.1:${apiPort}`;
+    procs.push(
+      startProc("kube-apiserver", join(binDir, "kube-apiserver"), dir, [
+        `--etcd-servers=http://127.0.0.1:${etcdClient}`,
+        "--bind-address=127.0.0.1",
+        "--advertise-address=127.0.0.1",
+        "--endpoint-reconciler-type=none",
+        `--secure-port=${apiPort}`,
+        `--cert-dir=${pki}`,
+        `--service-account-issuer=https://kubernetes.default.svc.cluster.local`,
+        `--service-account-key-file=${join(pki, "sa.pub")}`,
+        `--service-account-signing-key-file=${join(pki, "sa.key")}`,
+        `--token-auth-file=${join(pki, "tokens.csv")}`,
+        "--authorization-mode=RBAC",
+        "--service-cluster-ip-range=10.96.0.0/24",
+        "--allow-privileged=true",
+        `--audit-policy-file=${join(dir, "audit-policy.yaml")}`,
+        `--audit-log-path=${cp.auditLog}`,
+        "--audit-log-format=json",
+        "--audit-log-mode=blocking",
+      ]),
+    );
+    cp.caFile = join(pki, "apiserver.crt");
+    await waitFor("kube-apiserver /readyz", opts.readyTimeoutMs ?? 120_000, procs, async () => {
+      const r = await httpsGet(`${cp.server}/readyz`, { token: cp.adminToken, insecure: true });
+      return r.status === 200;
+    });
+    cp.kubeconfig = join(dir, "admin.kubeconfig");
+    cp.moduleKubeconfig = join(dir, "module.kubeconfig");
+    writeKubeconfig(cp.kubeconfig, cp.server, cp.caFile, "admin", cp.adminToken);
+    writeKubeconfig(cp.moduleKubeconfig, cp.server, cp.caFile, MODULE_USER, moduleToken);
+    procs.push(
+      startProc("kube-controller-manager", join(binDir, "kube-controller-manager"), dir, [
+        `--kubeconfig=${cp.kubeconfig}`,
+        `--authentication-kubeconfig=${cp.kubeconfig}`,
+        `--authorization-kubeconfig=${cp.kubeconfig}`,
+        "--controllers=serviceaccount-controller,namespace-controller,garbage-collector-controller",
+        `--service-account-private-key-file=${join(pki, "sa.key")}`,
+        `--root-ca-file=${cp.caFile}`,
+        "--bind-address=127.0.0.1",
+        "--secure-port=0",
+        "--leader-elect=false",
+      ]),
+    );
+    const caPem = readFileSync(cp.caFile);
+    await waitFor("the default ServiceAccount", 120_000, procs, async () => {
+      const r = await httpsGet(`${cp.server}/api/v1/namespaces/default/serviceaccounts/default`, {
+        token: cp.adminToken,
+        ca: caPem,
+      });
+      return r.status === 200;
+    });
+    console.log(`[control-plane] ready in ${((Date.now() - t0) / 1000).toFixed(1)} s at ${cp.server}`);
+    return cp;
+  } catch (e) {
+    await stopControlPlane(cp);
+    throw e;
+  }
+}
+
+async function waitFor(what: string, timeoutMs: number, procs: Proc[], ok: () => Promise<boolean>) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const dead = procs.find(p => p.exitCode !== null);
+    if (dead) throw new Error(`${dead.name} exited (${dead.exitCode}) while waiting for ${what}:\n${dead.tail()}`);
+    if (await ok().catch(() => false)) return;
+    await sleep(250);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}:\n${procs.map(p => p.tail()).join("\n")}`);
+}
+
+export async function stopControlPlane(cp: Partial<ControlPlane>, keepDir = false) {
+  for (const p of [...(cp.procs ?? [])].reverse()) await stopProc(p);
+  if (cp.dir && !keepDir) rmSync(cp.dir, { recursive: true, force: true });
+}

@@ -1,0 +1,8 @@
+// The environment the module runs with in the integration suite and under `npm start`.
+export const MODULE_ENV: NodeJS.ProcessEnv = {
+  // Pepr's own default under `pepr dev`: the module must keep credentials out of the log even so.
+  LOG_LEVEL: "debug",
+  CHEIRON_RESYNC_SECONDS: "20",
+  CHEIRON_RETRY_BASE_MS: "500",
+  CHEIRON_RETRY_MAX_MS: "5000",
+};

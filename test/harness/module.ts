@@ -1,0 +1,93 @@
+// Runs the module against a control plane the way `npx pepr dev --host localhost` does, with the two fixes
+// it needs: the PeprStore CRD exists and is Established before start, and the webhook configurations are
+// deleted on teardown (killing `pepr dev` leaves them behind).
+import { writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { httpsGet, Proc, sleep, startProc, stopProc } from "./proc";
+import { kubectl } from "./kubectl";
+
+export const REPO = resolve(__dirname, "../..");
+export const MODULE_UUID = "cheiron";
+
+const peprStoreCRD = {
+  apiVersion: "apiextensions.k8s.io/v1",
+  kind: "CustomResourceDefinition",
+  metadata: { name: "peprstores.pepr.dev" },
+  spec: {
+    group: "pepr.dev",
+    scope: "Namespaced",
+    names: { plural: "peprstores", singular: "peprstore", kind: "PeprStore" },
+    versions: [
+      {
+        name: "v1",
+        served: true,
+        storage: true,
+        schema: {
+          openAPIV3Schema: {
+            type: "object",
+            properties: { data: { type: "object", additionalProperties: { type: "string" } } },
+          },
+        },
+      },
+    ],
+  },
+};
+
+export interface RunningModule {
+  proc: Proc;
+  kubeconfig: string;
+}
+
+/** Applies the CRDs of crds/ and the PeprStore CRD, and waits until every one is Established. */
+export async function installCRDs(kubeconfig: string, dir: string) {
+  const storeFile = join(dir, "peprstore-crd.json");
+  writeFileSync(storeFile, JSON.stringify(peprStoreCRD));
+  await kubectl(kubeconfig, ["apply", "--server-side", "-f", storeFile, "-f", join(REPO, "crds")]);
+  await kubectl(kubeconfig, [
+    "wait",
+    "--for=condition=Established",
+    "--timeout=60s",
+    "crd/peprstores.pepr.dev",
+    "crd/imagepullsecretmanagers.cheiron.anny.co",
+    "crd/clusterimagepullsecretmanagers.cheiron.anny.co",
+  ]);
+}
+
+export async function startModule(
+  kubeconfig: string,
+  dir: string,
+  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<RunningModule> {
+  const t0 = Date.now();
+  await installCRDs(kubeconfig, dir);
+  const proc = startProc("pepr-dev", join(REPO, "node_modules/.bin/pepr"), dir, ["dev", "--host", "localhost", "--yes"], {
+    cwd: REPO,
+    env: { ...process.env, KUBECONFIG: kubeconfig, ...opts.env },
+  });
+  const deadline = Date.now() + (opts.timeoutMs ?? 180_000);
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`pepr dev exited (${proc.exitCode}) before serving /healthz\n${proc.tail(80)}`);
+    const ok = await httpsGet("https://localhost:3000/healthz", { insecure: true })
+      .then(r => r.status === 200)
+      .catch(() => false);
+    if (ok) break;
+    if (Date.now() > deadline) {
+      await stopModule({ proc, kubeconfig });
+      throw new Error(`pepr dev did not serve /healthz in time\n${proc.tail(80)}`);
+    }
+    await sleep(500);
+  }
+  console.log(`[module] pepr dev served /healthz ${((Date.now() - t0) / 1000).toFixed(1)} s after start`);
+  return { proc, kubeconfig };
+}
+
+export async function stopModule(m: RunningModule) {
+  await stopProc(m.proc);
+  await kubectl(m.kubeconfig, [
+    "delete",
+    "--ignore-not-found",
+    "--wait=false",
+    `mutatingwebhookconfiguration/pepr-${MODULE_UUID}`,
+    `validatingwebhookconfiguration/pepr-${MODULE_UUID}`,
+  ]).catch(e => console.error(`[module] webhook cleanup failed: ${e}`));
+}
