@@ -2,17 +2,18 @@
 import type { ClusterImagePullSecretManagerSpec } from "../api/types";
 import type { Manager, ObjectMeta } from "./model";
 
-export function namespacedManager(
+function manager(
+  kind: Manager["kind"],
   name: string,
-  namespace: string,
-  spec: Partial<ClusterImagePullSecretManagerSpec> = {},
-  extra: Partial<Manager> = {},
+  namespace: string | undefined,
+  spec: Partial<ClusterImagePullSecretManagerSpec>,
+  extra: Partial<Manager>,
 ): Manager {
   return {
-    kind: "ImagePullSecretManager",
+    kind,
     name,
-    namespace,
-    uid: `uid-${namespace}-${name}`,
+    ...(namespace !== undefined ? { namespace } : {}),
+    uid: `uid-${namespace ?? ""}-${name}`,
     generation: 1,
     creationTimestamp: "2024-01-01T00:00:00Z",
     deleting: false,
@@ -21,22 +22,18 @@ export function namespacedManager(
   };
 }
 
-export function clusterManager(
+export const namespacedManager = (
+  name: string,
+  namespace: string,
+  spec: Partial<ClusterImagePullSecretManagerSpec> = {},
+  extra: Partial<Manager> = {},
+): Manager => manager("ImagePullSecretManager", name, namespace, spec, extra);
+
+export const clusterManager = (
   name: string,
   spec: Partial<ClusterImagePullSecretManagerSpec> = {},
   extra: Partial<Manager> = {},
-): Manager {
-  return {
-    kind: "ClusterImagePullSecretManager",
-    name,
-    uid: `uid-${name}`,
-    generation: 1,
-    creationTimestamp: "2024-01-01T00:00:00Z",
-    deleting: false,
-    spec: { secrets: [], ...spec },
-    ...extra,
-  };
-}
+): Manager => manager("ClusterImagePullSecretManager", name, undefined, spec, extra);
 
 export function meta(
   name: string,
