@@ -1,6 +1,47 @@
-import { Capability } from "pepr";
+// Cheiron's table of contents: every binding is one call into src/.
+import { a, Capability } from "pepr";
+import { ClusterImagePullSecretManager, ImagePullSecretManager } from "../src/api/kinds";
+import { KIND_CLUSTER, KIND_NAMESPACED } from "../src/constants";
+import { validateManagerRequest } from "../src/admission/validate";
+import { mutatePod, mutateServiceAccount } from "../src/admission/mutate";
+import { prewarmAdmissionView } from "../src/admission/view";
+import { onNamespaceEvent, onServiceAccountEvent, startController } from "../src/controllers";
+import { guardCredentialLogging } from "../src/logging";
+
+guardCredentialLogging();
 
 export const Cheiron = new Capability({
   name: "cheiron",
   description: "Keeps container-registry credentials present and attached: Secrets, ServiceAccounts, Pods.",
 });
+
+const { When } = Cheiron;
+
+// Admission: refuse invalid managers with a sentence that says what to fix.
+When(ImagePullSecretManager)
+  .IsCreatedOrUpdated()
+  .Validate(req => validateManagerRequest(req, KIND_NAMESPACED));
+When(ClusterImagePullSecretManager)
+  .IsCreatedOrUpdated()
+  .Validate(req => validateManagerRequest(req, KIND_CLUSTER));
+
+// Admission: references are there the moment a ServiceAccount or Pod is created (no race with the controller).
+When(a.ServiceAccount)
+  .IsCreatedOrUpdated()
+  .Mutate(req => mutateServiceAccount(req));
+When(a.Pod)
+  .IsCreated()
+  .Mutate(req => mutatePod(req));
+
+// Watcher: events that change a desired state queue the managers concerned. Managers and Secrets are
+// watched by src/controllers directly, because they carry credentials and Pepr logs watched objects.
+When(a.Namespace)
+  .IsCreatedOrUpdated()
+  .Watch(ns => onNamespaceEvent(ns));
+When(a.ServiceAccount)
+  .IsCreatedOrUpdated()
+  .Watch(sa => onServiceAccountEvent(sa));
+
+// Start-up: the watcher process starts the controller, admission pods warm their view (neither at build time).
+startController();
+prewarmAdmissionView();

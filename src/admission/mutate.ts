@@ -1,0 +1,69 @@
+// Admission: ServiceAccounts (CREATE, UPDATE) and Pods (CREATE) get the references of every manager that
+// covers them, merged into their own list. No API call here: everything comes from the admission view.
+import type { a, PeprMutateRequest } from "pepr";
+import type { Manager, ObjectMeta, ReferenceMerge } from "../domain/model";
+import { buildAttachNames, buildSecretRegistries } from "../domain/desired";
+import { buildPodImageRegistries } from "../domain/registry";
+import { buildDesiredReferences, mergeImagePullSecrets } from "../domain/references";
+import { metrics } from "../metrics";
+import { toObjectMeta } from "../k8s/managers";
+import { admissionView } from "./view";
+
+/** What admission may reference: what the controller has, or is about to create, in that namespace. */
+const attachable = (m: Manager, ns: string) => (m.spec.dryRun ? [] : buildAttachNames(m, ns));
+const knownRegistries = (m: Manager, ns: string) =>
+  buildSecretRegistries(m, ns, Object.fromEntries((m.status?.registries ?? []).map(r => [r.secret, r.registries])));
+
+function applyMerge(
+  target: { imagePullSecrets?: { name?: string }[]; metadata?: { annotations?: Record<string, string> } },
+  merge: ReferenceMerge,
+) {
+  if (merge.imagePullSecrets.length > 0) target.imagePullSecrets = merge.imagePullSecrets;
+  else delete target.imagePullSecrets;
+  target.metadata ??= {};
+  const annotations = { ...(target.metadata.annotations ?? {}) };
+  for (const [k, v] of Object.entries(merge.annotations)) {
+    if (v === undefined) delete annotations[k];
+    else annotations[k] = v;
+  }
+  target.metadata.annotations = annotations;
+}
+
+function namespaceOf(req: { Request: { namespace?: string } }, obj: ObjectMeta): ObjectMeta {
+  return admissionView().namespace(obj.namespace ?? req.Request.namespace ?? "");
+}
+
+export async function mutateServiceAccount(req: PeprMutateRequest<a.ServiceAccount>): Promise<void> {
+  await admissionView().ensure();
+  const sa = req.Raw;
+  const meta = toObjectMeta(sa);
+  const desired = buildDesiredReferences(meta, namespaceOf(req, meta), admissionView().managers(), "ServiceAccount", attachable);
+  const merge = mergeImagePullSecrets(sa.imagePullSecrets, sa.metadata?.annotations, desired);
+  if (!merge.changed) return;
+  applyMerge(sa, merge);
+  metrics.serviceAccountMutated();
+}
+
+export async function mutatePod(req: PeprMutateRequest<a.Pod>): Promise<void> {
+  await admissionView().ensure();
+  const pod = req.Raw;
+  const meta = { ...toObjectMeta(pod), namespace: pod.metadata?.namespace ?? req.Request.namespace };
+  const desired = buildDesiredReferences(
+    meta,
+    namespaceOf(req, meta),
+    admissionView().managers(),
+    "Pod",
+    attachable,
+    buildPodImageRegistries(pod),
+    knownRegistries,
+  );
+  pod.spec ??= { containers: [] };
+  const merge = mergeImagePullSecrets(pod.spec.imagePullSecrets, pod.metadata?.annotations, desired);
+  if (!merge.changed) return;
+  const target = { imagePullSecrets: pod.spec.imagePullSecrets, metadata: pod.metadata };
+  applyMerge(target, merge);
+  if (target.imagePullSecrets) pod.spec.imagePullSecrets = target.imagePullSecrets as { name: string }[];
+  else delete pod.spec.imagePullSecrets;
+  pod.metadata = target.metadata;
+  metrics.podMutated();
+}

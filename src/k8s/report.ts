@@ -1,0 +1,73 @@
+// Status and Events of a manager. Neither ever carries a credential: callers pass counts, names and reasons.
+import { K8s, kind, Log } from "pepr";
+import type { ManagerStatus } from "../api/types";
+import type { Manager } from "../domain/model";
+import { API_VERSION, FIELD_MANAGER, FINALIZER } from "../constants";
+import { managerModel } from "./managers";
+import { describeError, isNotFound } from "./errors";
+
+const STATUS_KEYS: (keyof ManagerStatus)[] = [
+  "observedGeneration",
+  "conditions",
+  "namespaces",
+  "secrets",
+  "serviceAccounts",
+  "pods",
+  "problems",
+  "problemCount",
+  "plan",
+  "registries",
+];
+
+/** Merge-patches the whole status; keys absent from `status` are removed (null). */
+export async function writeStatus(m: Manager, status: ManagerStatus): Promise<void> {
+  const body: Record<string, unknown> = {};
+  for (const k of STATUS_KEYS) body[k] = status[k] ?? null;
+  try {
+    await K8s(managerModel(m)).PatchStatus({
+      metadata: { name: m.name, namespace: m.namespace },
+      status: body,
+    } as never);
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+  }
+}
+
+export async function writeEvent(m: Manager, type: "Normal" | "Warning", reason: string, message: string) {
+  const now = new Date();
+  await K8s(kind.CoreEvent).Create({
+    metadata: { namespace: m.namespace ?? "default", generateName: `${m.name}.` },
+    involvedObject: { apiVersion: API_VERSION, kind: m.kind, name: m.name, namespace: m.namespace, uid: m.uid },
+    type,
+    reason,
+    message: message.slice(0, 1024),
+    source: { component: FIELD_MANAGER },
+    reportingComponent: FIELD_MANAGER,
+    reportingInstance: process.env.HOSTNAME ?? FIELD_MANAGER,
+    firstTimestamp: now,
+    lastTimestamp: now,
+    count: 1,
+  });
+}
+
+/** An Event whose failure is logged, not thrown: reporting must not fail a reconcile. */
+export async function emitEvent(m: Manager, type: "Normal" | "Warning", reason: string, message: string) {
+  try {
+    await writeEvent(m, type, reason, message);
+  } catch (e) {
+    Log.warn({ manager: `${m.kind}/${m.namespace ?? ""}/${m.name}`, error: describeError(e) }, "Cheiron could not write an Event");
+  }
+}
+
+/** Adds or removes our finalizer with a JSON Patch guarded by the manager's resourceVersion. */
+export async function setFinalizer(m: Manager, present: boolean) {
+  const finalizers = m.finalizers;
+  const list = finalizers ?? [];
+  const has = list.includes(FINALIZER);
+  if (has === present) return;
+  const next = present ? [...list, FINALIZER] : list.filter(f => f !== FINALIZER);
+  await K8s(managerModel(m), { name: m.name, namespace: m.namespace }).Patch([
+    { op: "replace", path: "/metadata/resourceVersion", value: m.resourceVersion },
+    { op: finalizers ? "replace" : "add", path: "/metadata/finalizers", value: next },
+  ] as never);
+}

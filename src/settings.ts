@@ -1,0 +1,22 @@
+// Runtime settings, read from the environment when first needed (never at import time).
+const num = (name: string, fallback: number, min: number) => {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v >= min ? v : fallback;
+};
+
+export interface Settings {
+  /** Every manager is re-checked this often (default 300 s). */
+  resyncSeconds: number;
+  /** First retry delay after a failed reconcile (default 1 s), doubled per failure... */
+  retryBaseMs: number;
+  /** ...up to this cap (default 5 min). */
+  retryMaxMs: number;
+}
+
+export function settings(): Settings {
+  return {
+    resyncSeconds: num("CHEIRON_RESYNC_SECONDS", 300, 5),
+    retryBaseMs: num("CHEIRON_RETRY_BASE_MS", 1000, 10),
+    retryMaxMs: num("CHEIRON_RETRY_MAX_MS", 300_000, 100),
+  };
+}

@@ -1,0 +1,95 @@
+// Shared helpers of the integration suite: one control plane and one module for the whole run (see
+// test/harness/global-setup.ts); every test works in namespaces of its own.
+import { readFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { kubectl, kubectlJson, KubectlResult } from "../harness/kubectl";
+import { MODULE_USER } from "../harness/control-plane";
+import { tailFile } from "../harness/proc";
+
+export const skipReason = process.env.CHEIRON_IT_SKIP;
+/** describe, or describe.skip with the reason printed when the control plane could not start outside CI. */
+export const describeCluster: jest.Describe = skipReason ? describe.skip : describe;
+if (skipReason) console.warn(`[integration] skipped: ${skipReason}`);
+
+export const kubeconfig = () => process.env.CHEIRON_IT_KUBECONFIG ?? "";
+
+export function k(args: string[], opts: { input?: string; allowFail?: boolean } = {}): Promise<KubectlResult> {
+  return kubectl(kubeconfig(), args, opts);
+}
+
+export function kJson<T = any>(args: string[]): Promise<T> {
+  return kubectlJson<T>(kubeconfig(), args);
+}
+
+export const apply = (yaml: string, namespace?: string) =>
+  k(["apply", ...(namespace ? ["-n", namespace] : []), "-f", "-"], { input: yaml });
+
+export const uid = () => randomBytes(3).toString("hex");
+
+export async function newNamespace(prefix: string, labels: Record<string, string> = {}, annotations: Record<string, string> = {}) {
+  const name = `${prefix}-${uid()}`;
+  await apply(JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name, labels, annotations } }));
+  return name;
+}
+
+/** Retries `check` (which throws, e.g. a failed expect) until it passes or the time is up; returns its value. */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 20_000, intervalMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await new Promise(r => setTimeout(r, intervalMs));
+    }
+  }
+}
+
+export async function getOrUndefined<T = any>(args: string[]): Promise<T | undefined> {
+  const r = await k([...args, "-o", "json"], { allowFail: true });
+  return r.code === 0 ? (JSON.parse(r.stdout) as T) : undefined;
+}
+
+export const names = (list?: { name?: string }[]) => (list ?? []).map(r => r.name);
+
+export interface AuditEvent {
+  verb: string;
+  user: { username: string };
+  objectRef?: { resource?: string; namespace?: string; name?: string; subresource?: string };
+  responseStatus?: { code?: number };
+  stageTimestamp: string;
+}
+
+/** The module's own writes recorded by the apiserver's audit log (the module runs as MODULE_USER). */
+export function moduleWrites(filter: (e: AuditEvent) => boolean = () => true): AuditEvent[] {
+  const file = process.env.CHEIRON_IT_AUDIT ?? "";
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map(l => JSON.parse(l) as AuditEvent)
+    .filter(e => e.user?.username === MODULE_USER && ["create", "update", "patch", "delete"].includes(e.verb))
+    .filter(filter);
+}
+
+export const moduleLog = () => readFileSync(process.env.CHEIRON_IT_MODULE_LOG ?? "", "utf8");
+export const moduleLogTail = (lines = 60) => tailFile(process.env.CHEIRON_IT_MODULE_LOG ?? "", lines);
+
+export function manager(kind: "ImagePullSecretManager" | "ClusterImagePullSecretManager", name: string, spec: object, namespace?: string) {
+  return JSON.stringify({
+    apiVersion: "cheiron.anny.co/v1alpha1",
+    kind,
+    metadata: { name, ...(namespace ? { namespace } : {}) },
+    spec,
+  });
+}
+
+export const inline = (name: string, registry = "ghcr.io", password = `pw-${uid()}`) => ({
+  name,
+  registry,
+  username: "cheiron-test",
+  password,
+  email: "test@example.com",
+});
+
+export const decodeDockerConfig = (secret: { data?: Record<string, string> }) =>
+  JSON.parse(Buffer.from(secret.data?.[".dockerconfigjson"] ?? "", "base64").toString("utf8"));
