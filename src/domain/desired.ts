@@ -104,7 +104,7 @@ export function buildSecretRegistries(
     if (r.kind === "placeholder") continue;
     if (r.kind === "existing" && r.source.namespace !== namespace) continue;
     if (r.kind === "inline") out[r.name] = [buildRegistryHost(r.entry.registry)];
-    else if (Object.prototype.hasOwnProperty.call(knownRegistries, r.name)) {
+    else if (Object.hasOwn(knownRegistries, r.name)) {
       out[r.name] = [...knownRegistries[r.name]];
     }
   }

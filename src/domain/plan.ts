@@ -70,7 +70,8 @@ export function planSecrets(
       if (replace) plan.update.push({ desired: d, existing: e, adopt: false, replace });
       else if (needsUpdate(d, e)) plan.update.push({ desired: d, existing: e, adopt: false });
     } else if (owner !== undefined) {
-      const other = e.annotations?.[ANNOTATION_OWNER] ?? otherManagers[owner] ?? `manager ${owner}`;
+      const known = Object.hasOwn(otherManagers, owner) ? otherManagers[owner] : undefined;
+      const other = e.annotations?.[ANNOTATION_OWNER] ?? known ?? `manager ${owner}`;
       conflict(d, "ManagerConflict", `${where} is managed by ${other}; it is left alone.`);
       continue;
     } else if (e.annotations?.[ANNOTATION_RECONCILABLE] !== "true") {

@@ -9,7 +9,7 @@ import {
 import type { Manager, ObjectMeta } from "./model";
 
 function matchRequirement(r: LabelSelectorRequirement, labels: Record<string, string>): boolean {
-  const has = Object.prototype.hasOwnProperty.call(labels, r.key);
+  const has = Object.hasOwn(labels, r.key);
   const values = r.values ?? [];
   switch (r.operator) {
     case "In":
@@ -33,7 +33,7 @@ export function matchLabelSelector(
   if (!selector) return true;
   const l = labels ?? {};
   const byLabels = Object.entries(selector.matchLabels ?? {}).every(
-    ([k, v]) => Object.prototype.hasOwnProperty.call(l, k) && l[k] === v,
+    ([k, v]) => Object.hasOwn(l, k) && l[k] === v,
   );
   return byLabels && (selector.matchExpressions ?? []).every(r => matchRequirement(r, l));
 }

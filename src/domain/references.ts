@@ -1,0 +1,119 @@
+// imagePullSecrets on ServiceAccounts and Pods: which names a target should carry, and merging them in
+// without touching the entries its users wrote.
+import {
+  ANNOTATION_RECONCILABLE,
+  ANNOTATION_RECONCILE_WITH,
+  ANNOTATION_RECONCILED,
+} from "../constants";
+import { buildSecretRegistries } from "./desired";
+import { buildManagerKey } from "./ids";
+import type { Manager, ObjectMeta, ReferenceMerge } from "./model";
+import {
+  isManagerCoveringNamespace,
+  isManagerSelectingServiceAccount,
+  isOptedOut,
+} from "./selection";
+
+const parseNames = (value: string | undefined): string[] =>
+  (value ?? "")
+    .split(",")
+    .map(s => s.trim())
+    .filter(s => s !== "");
+
+/**
+ * Keeps every current entry in order except ours that are no longer desired (ours: listed in
+ * reconcile-with) and repeated names; appends the desired names not yet present. A desired name the
+ * user had already listed stays theirs. reconcilable "false" (an opt-out) is never removed.
+ */
+export function mergeImagePullSecrets(
+  current: { name?: string }[] | undefined,
+  annotations: Record<string, string> | undefined,
+  desired: string[],
+): ReferenceMerge {
+  const a = annotations ?? {};
+  const managed = new Set(parseNames(a[ANNOTATION_RECONCILE_WITH]));
+  const wanted = new Set(desired);
+  const list: { name: string }[] = [];
+  const present = new Set<string>();
+  for (const { name } of current ?? []) {
+    if (!name) list.push({ name: name ?? "" });
+    else if (!present.has(name) && (wanted.has(name) || !managed.has(name))) {
+      present.add(name);
+      list.push({ name });
+    }
+  }
+  const added = new Set<string>();
+  for (const name of desired) {
+    if (name === "" || present.has(name)) continue;
+    present.add(name);
+    added.add(name);
+    list.push({ name });
+  }
+  const ours = list
+    .map(e => e.name)
+    .filter(n => n !== "" && ((managed.has(n) && wanted.has(n)) || added.has(n)));
+
+  const out: Record<string, string | undefined> = {};
+  if (ours.length > 0) {
+    out[ANNOTATION_RECONCILE_WITH] = ours.join(",");
+    out[ANNOTATION_RECONCILABLE] = "true";
+    out[ANNOTATION_RECONCILED] = "true";
+  } else if (
+    ANNOTATION_RECONCILE_WITH in a ||
+    ANNOTATION_RECONCILED in a ||
+    a[ANNOTATION_RECONCILABLE] === "true"
+  ) {
+    out[ANNOTATION_RECONCILE_WITH] = undefined;
+    out[ANNOTATION_RECONCILED] = undefined;
+    if (a[ANNOTATION_RECONCILABLE] !== "false") out[ANNOTATION_RECONCILABLE] = undefined;
+  }
+  const before = (current ?? []).map(e => e.name ?? "");
+  const changed =
+    before.length !== list.length ||
+    list.some((e, i) => e.name !== before[i]) ||
+    Object.entries(out).some(([k, v]) => a[k] !== v);
+  return { imagePullSecrets: list, annotations: out, changed };
+}
+
+const byAge = (x: Manager, y: Manager): number => {
+  const key = (m: Manager) => [m.creationTimestamp, buildManagerKey(m)];
+  const [a, b] = [key(x), key(y)];
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
+};
+
+/**
+ * The Secret names a ServiceAccount or Pod should reference: the attach names of every live manager
+ * of that mode that covers the namespace (and, in ServiceAccount mode, selects the ServiceAccount),
+ * oldest manager first. None when the target or its namespace opted out. In Pod mode a manager with
+ * matchImageRegistries keeps only Secrets for one of `podRegistries` (Secrets with unknown registries
+ * are kept).
+ */
+export function buildDesiredReferences(
+  target: ObjectMeta,
+  namespace: ObjectMeta,
+  managers: Manager[],
+  mode: "ServiceAccount" | "Pod",
+  attachable: (m: Manager, namespace: string) => string[],
+  podRegistries?: string[],
+  knownRegistries?: (m: Manager, namespace: string) => Record<string, string[]>,
+): string[] {
+  if (isOptedOut(target) || isOptedOut(namespace)) return [];
+  const names: string[] = [];
+  const selected = managers
+    .filter(m => (m.spec.mode ?? "ServiceAccount") === mode && !m.deleting)
+    .filter(m => isManagerCoveringNamespace(m, namespace))
+    .filter(m => mode === "Pod" || isManagerSelectingServiceAccount(m, target))
+    .sort(byAge);
+  for (const m of selected) {
+    let wanted = attachable(m, namespace.name);
+    if (mode === "Pod" && m.spec.matchImageRegistries && podRegistries) {
+      const known = knownRegistries?.(m, namespace.name) ?? {};
+      const registries = buildSecretRegistries(m, namespace.name, known);
+      wanted = wanted.filter(
+        n => !Object.hasOwn(registries, n) || registries[n].some(r => podRegistries.includes(r)),
+      );
+    }
+    for (const n of wanted) if (!names.includes(n)) names.push(n);
+  }
+  return names;
+}
