@@ -97,4 +97,11 @@ export interface ManagerStatus {
   problemCount?: number;
   /** Dry-run: the writes a real run would make, one line each (bounded). */
   plan?: string[];
+  /** Registry hosts each attached Secret holds credentials for (no credentials), for registry-aware Pod mode. */
+  registries?: SecretRegistries[];
+}
+
+export interface SecretRegistries {
+  secret: string;
+  registries: string[];
 }

@@ -14,6 +14,8 @@ export interface Manager {
   creationTimestamp: string;
   /** metadata.deletionTimestamp is set. */
   deleting: boolean;
+  resourceVersion?: string;
+  finalizers?: string[];
   spec: ClusterImagePullSecretManagerSpec;
   status?: ManagerStatus;
 }
