@@ -7,7 +7,6 @@ import { startModule, RunningModule } from "./module";
 import { MODULE_ENV } from "./env";
 
 declare global {
-  // eslint-disable-next-line no-var
   var __cheiron: { cp?: ControlPlane; module?: RunningModule } | undefined;
 }
 

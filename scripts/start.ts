@@ -1,0 +1,85 @@
+// `npm start`: run Cheiron against the cluster of the current kubeconfig if it answers; otherwise build
+// (first time only) and start the local control plane. Installs the CRDs, runs the module as `pepr dev`
+// does, prints how to reach it, and stops everything on Ctrl-C.
+import { mkdtempSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildK8s } from "./k8s-build";
+import { startControlPlane, stopControlPlane, ControlPlane } from "../test/harness/control-plane";
+import { startModule, stopModule, RunningModule } from "../test/harness/module";
+import { MODULE_ENV } from "../test/harness/env";
+import { httpsGet } from "../test/harness/proc";
+
+async function currentClusterAnswers(): Promise<string | undefined> {
+  const file = process.env.KUBECONFIG || join(homedir(), ".kube", "config");
+  try {
+    const { KubeConfig } = await import("@kubernetes/client-node");
+    const kc = new KubeConfig();
+    kc.loadFromFile(file);
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) return undefined;
+    const r = await httpsGet(`${cluster.server}/version`, { insecure: true });
+    return r.status > 0 ? file : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function main() {
+  let cp: ControlPlane | undefined;
+  let mod: RunningModule | undefined;
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log("\n[start] stopping ...");
+    if (mod) await stopModule(mod);
+    if (cp) await stopControlPlane(cp);
+    console.log("[start] stopped: no process left behind");
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+
+  const existing = process.env.CHEIRON_LOCAL === "true" ? undefined : await currentClusterAnswers();
+  let kubeconfig: string;
+  let workDir: string;
+  if (existing) {
+    console.log(`[start] using the cluster of ${existing}`);
+    kubeconfig = existing;
+    workDir = mkdtempSync(join(tmpdir(), "cheiron-start-"));
+  } else {
+    console.log("[start] no reachable cluster in the current kubeconfig: starting the local control plane");
+    const bin = buildK8s();
+    process.env.CHEIRON_K8S_BIN = bin;
+    cp = await startControlPlane(bin);
+    kubeconfig = cp.kubeconfig;
+    workDir = cp.dir;
+  }
+  try {
+    mod = await startModule(cp ? cp.moduleKubeconfig : kubeconfig, workDir, { env: { LOG_LEVEL: "info", ...pick(MODULE_ENV, "CHEIRON_RESYNC_SECONDS") } });
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : e);
+    return stop(1);
+  }
+  const kubectl = cp ? join(process.env.CHEIRON_K8S_BIN ?? "", "kubectl") : "kubectl";
+  console.log(`
+Cheiron is running (module log: ${mod.proc.logFile}).
+  kubeconfig: ${kubeconfig}
+  try:        ${kubectl} --kubeconfig ${kubeconfig} apply -n default -f samples/seed-example.yaml
+              ${kubectl} --kubeconfig ${kubeconfig} get ipsm,secrets,sa -n default
+Press Ctrl-C to stop everything.`);
+  mod.proc.child.on("exit", code => {
+    if (!stopping) {
+      console.error(`[start] pepr dev exited (${code}):\n${mod?.proc.tail(40)}`);
+      void stop(1);
+    }
+  });
+}
+
+const pick = (env: NodeJS.ProcessEnv, ...keys: string[]) => Object.fromEntries(keys.map(k => [k, env[k]]));
+
+main().catch(e => {
+  console.error(e instanceof Error ? e.stack : e);
+  process.exit(1);
+});
