@@ -12,7 +12,8 @@ guardCredentialLogging();
 
 export const Cheiron = new Capability({
   name: "cheiron",
-  description: "Keeps container-registry credentials present and attached: Secrets, ServiceAccounts, Pods.",
+  description:
+    "Keeps container-registry credentials present and attached: Secrets, ServiceAccounts, Pods.",
 });
 
 const { When } = Cheiron;

@@ -40,9 +40,15 @@ const targets = [
 function run(step: string, args: string[]) {
   const t0 = Date.now();
   console.log(`[k8s:build] ${step} ...`);
-  const env = { ...process.env, GOTOOLCHAIN: "local", CGO_ENABLED: "0", GOFLAGS: "-buildvcs=false" };
+  const env = {
+    ...process.env,
+    GOTOOLCHAIN: "local",
+    CGO_ENABLED: "0",
+    GOFLAGS: "-buildvcs=false",
+  };
   const r = spawnSync("go", args, { cwd: envDir, env, stdio: "inherit" });
-  if (r.error) throw new Error(`[k8s:build] cannot run go (${r.error.message}): install Go >= 1.26`);
+  if (r.error)
+    throw new Error(`[k8s:build] cannot run go (${r.error.message}): install Go >= 1.26`);
   if (r.status !== 0) throw new Error(`[k8s:build] ${step} failed with exit code ${r.status}`);
   console.log(`[k8s:build] ${step} took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
@@ -61,7 +67,15 @@ export function buildK8s(): string {
   for (const [name, pkg, ldflags] of missing) {
     const tmp = join(bin, `.${name}.tmp`);
     rmSync(tmp, { force: true });
-    run(`build ${name}`, ["build", "-trimpath", "-ldflags", `-s -w ${ldflags}`.trim(), "-o", tmp, pkg]);
+    run(`build ${name}`, [
+      "build",
+      "-trimpath",
+      "-ldflags",
+      `-s -w ${ldflags}`.trim(),
+      "-o",
+      tmp,
+      pkg,
+    ]);
     renameSync(tmp, join(bin, name));
   }
   writeFileSync(join(bin, "..", "built-at"), new Date().toISOString() + "\n");

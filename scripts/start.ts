@@ -49,7 +49,9 @@ async function main() {
     kubeconfig = existing;
     workDir = mkdtempSync(join(tmpdir(), "cheiron-start-"));
   } else {
-    console.log("[start] no reachable cluster in the current kubeconfig: starting the local control plane");
+    console.log(
+      "[start] no reachable cluster in the current kubeconfig: starting the local control plane",
+    );
     const bin = buildK8s();
     process.env.CHEIRON_K8S_BIN = bin;
     cp = await startControlPlane(bin);
@@ -57,7 +59,9 @@ async function main() {
     workDir = cp.dir;
   }
   try {
-    mod = await startModule(cp ? cp.moduleKubeconfig : kubeconfig, workDir, { env: { LOG_LEVEL: "info", ...pick(MODULE_ENV, "CHEIRON_RESYNC_SECONDS") } });
+    mod = await startModule(cp ? cp.moduleKubeconfig : kubeconfig, workDir, {
+      env: { LOG_LEVEL: "info", ...pick(MODULE_ENV, "CHEIRON_RESYNC_SECONDS") },
+    });
   } catch (e) {
     console.error(e instanceof Error ? e.message : e);
     return stop(1);
@@ -77,7 +81,8 @@ Press Ctrl-C to stop everything.`);
   });
 }
 
-const pick = (env: NodeJS.ProcessEnv, ...keys: string[]) => Object.fromEntries(keys.map(k => [k, env[k]]));
+const pick = (env: NodeJS.ProcessEnv, ...keys: string[]) =>
+  Object.fromEntries(keys.map(k => [k, env[k]]));
 
 main().catch(e => {
   console.error(e instanceof Error ? e.stack : e);

@@ -14,11 +14,26 @@ const names = {
 };
 
 metricsCollector.addCounter(names.secretsWritten, "Secrets created, updated or deleted by Cheiron");
-metricsCollector.addCounter(names.attached, "imagePullSecrets references Cheiron added to ServiceAccounts");
-metricsCollector.addCounter(names.detached, "imagePullSecrets references Cheiron removed from ServiceAccounts");
-metricsCollector.addCounter(names.podsMutated, "Pods that got imagePullSecrets from Cheiron at admission");
-metricsCollector.addCounter(names.serviceAccountsMutated, "ServiceAccounts that got imagePullSecrets at admission");
-metricsCollector.addCounter(names.conflicts, "Same-name Secrets Cheiron found and left alone, per reconcile");
+metricsCollector.addCounter(
+  names.attached,
+  "imagePullSecrets references Cheiron added to ServiceAccounts",
+);
+metricsCollector.addCounter(
+  names.detached,
+  "imagePullSecrets references Cheiron removed from ServiceAccounts",
+);
+metricsCollector.addCounter(
+  names.podsMutated,
+  "Pods that got imagePullSecrets from Cheiron at admission",
+);
+metricsCollector.addCounter(
+  names.serviceAccountsMutated,
+  "ServiceAccounts that got imagePullSecrets at admission",
+);
+metricsCollector.addCounter(
+  names.conflicts,
+  "Same-name Secrets Cheiron found and left alone, per reconcile",
+);
 metricsCollector.addCounter(names.reconcileErrors, "Reconciles that failed or had a failed write");
 metricsCollector.addCounter(names.reconciles, "Reconciles run");
 metricsCollector.addSummary(names.reconcileDuration, "Reconcile duration in milliseconds");

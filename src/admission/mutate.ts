@@ -12,10 +12,17 @@ import { admissionView } from "./view";
 /** What admission may reference: what the controller has, or is about to create, in that namespace. */
 const attachable = (m: Manager, ns: string) => (m.spec.dryRun ? [] : buildAttachNames(m, ns));
 const knownRegistries = (m: Manager, ns: string) =>
-  buildSecretRegistries(m, ns, Object.fromEntries((m.status?.registries ?? []).map(r => [r.secret, r.registries])));
+  buildSecretRegistries(
+    m,
+    ns,
+    Object.fromEntries((m.status?.registries ?? []).map(r => [r.secret, r.registries])),
+  );
 
 function applyMerge(
-  target: { imagePullSecrets?: { name?: string }[]; metadata?: { annotations?: Record<string, string> } },
+  target: {
+    imagePullSecrets?: { name?: string }[];
+    metadata?: { annotations?: Record<string, string> };
+  },
   merge: ReferenceMerge,
 ) {
   if (merge.imagePullSecrets.length > 0) target.imagePullSecrets = merge.imagePullSecrets;
@@ -33,11 +40,19 @@ function namespaceOf(req: { Request: { namespace?: string } }, obj: ObjectMeta):
   return admissionView().namespace(obj.namespace ?? req.Request.namespace ?? "");
 }
 
-export async function mutateServiceAccount(req: PeprMutateRequest<a.ServiceAccount>): Promise<void> {
+export async function mutateServiceAccount(
+  req: PeprMutateRequest<a.ServiceAccount>,
+): Promise<void> {
   await admissionView().ensure();
   const sa = req.Raw;
   const meta = toObjectMeta(sa);
-  const desired = buildDesiredReferences(meta, namespaceOf(req, meta), admissionView().managers(), "ServiceAccount", attachable);
+  const desired = buildDesiredReferences(
+    meta,
+    namespaceOf(req, meta),
+    admissionView().managers(),
+    "ServiceAccount",
+    attachable,
+  );
   const merge = mergeImagePullSecrets(sa.imagePullSecrets, sa.metadata?.annotations, desired);
   if (!merge.changed) return;
   applyMerge(sa, merge);
@@ -47,7 +62,10 @@ export async function mutateServiceAccount(req: PeprMutateRequest<a.ServiceAccou
 export async function mutatePod(req: PeprMutateRequest<a.Pod>): Promise<void> {
   await admissionView().ensure();
   const pod = req.Raw;
-  const meta = { ...toObjectMeta(pod), namespace: pod.metadata?.namespace ?? req.Request.namespace };
+  const meta = {
+    ...toObjectMeta(pod),
+    namespace: pod.metadata?.namespace ?? req.Request.namespace,
+  };
   const desired = buildDesiredReferences(
     meta,
     namespaceOf(req, meta),
@@ -58,11 +76,16 @@ export async function mutatePod(req: PeprMutateRequest<a.Pod>): Promise<void> {
     knownRegistries,
   );
   pod.spec ??= { containers: [] };
-  const merge = mergeImagePullSecrets(pod.spec.imagePullSecrets, pod.metadata?.annotations, desired);
+  const merge = mergeImagePullSecrets(
+    pod.spec.imagePullSecrets,
+    pod.metadata?.annotations,
+    desired,
+  );
   if (!merge.changed) return;
   const target = { imagePullSecrets: pod.spec.imagePullSecrets, metadata: pod.metadata };
   applyMerge(target, merge);
-  if (target.imagePullSecrets) pod.spec.imagePullSecrets = target.imagePullSecrets as { name: string }[];
+  if (target.imagePullSecrets)
+    pod.spec.imagePullSecrets = target.imagePullSecrets as { name: string }[];
   else delete pod.spec.imagePullSecrets;
   pod.metadata = target.metadata;
   metrics.podMutated();

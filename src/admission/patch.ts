@@ -11,7 +11,9 @@ export function buildStampFreePatch(ops: Op[], stampKey: string): Op[] {
   for (const op of ops) {
     if (op.path === stampPath) continue;
     if (op.path === "/metadata/annotations" && op.value && typeof op.value === "object") {
-      const rest = Object.fromEntries(Object.entries(op.value as Record<string, unknown>).filter(([k]) => k !== stampKey));
+      const rest = Object.fromEntries(
+        Object.entries(op.value as Record<string, unknown>).filter(([k]) => k !== stampKey),
+      );
       if (Object.keys(rest).length === 0 && op.op === "add") continue;
       out.push({ ...op, value: rest });
       continue;
@@ -21,7 +23,10 @@ export function buildStampFreePatch(ops: Op[], stampKey: string): Op[] {
   return out;
 }
 
-export function stripPeprStamp(res: MutateResponse | { patch?: string }, stampKey = "cheiron.pepr.dev/cheiron") {
+export function stripPeprStamp(
+  res: MutateResponse | { patch?: string },
+  stampKey = "cheiron.pepr.dev/cheiron",
+) {
   const r = res as MutateResponse;
   if (!r.patch) return;
   const ops = JSON.parse(Buffer.from(r.patch, "base64").toString("utf8")) as Op[];

@@ -4,7 +4,10 @@ import type { ClusterImagePullSecretManager, ImagePullSecretManager } from "../a
 import type { ManagerKind } from "../domain/model";
 import { validateManager } from "../domain/validate";
 
-export function validateManagerRequest(req: PeprValidateRequest<ImagePullSecretManager | ClusterImagePullSecretManager>, kind: ManagerKind) {
+export function validateManagerRequest(
+  req: PeprValidateRequest<ImagePullSecretManager | ClusterImagePullSecretManager>,
+  kind: ManagerKind,
+) {
   const { errors, warnings } = validateManager(kind, req.Raw.spec);
   if (errors.length > 0) return req.Deny(errors.join(" "), 422, warnings);
   return req.Approve(warnings);

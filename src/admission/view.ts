@@ -47,11 +47,16 @@ export class AdmissionView {
     namespaces.items.forEach(n => this.setNamespace(n, "ADDED"));
     const watches = [
       K8s(ImagePullSecretManager).Watch((o, phase) => this.setManager(o, KIND_NAMESPACED, phase)),
-      K8s(ClusterImagePullSecretManager).Watch((o, phase) => this.setManager(o, KIND_CLUSTER, phase)),
+      K8s(ClusterImagePullSecretManager).Watch((o, phase) =>
+        this.setManager(o, KIND_CLUSTER, phase),
+      ),
       K8s(kind.Namespace).Watch((n, phase) => this.setNamespace(n, phase)),
     ];
     await Promise.all(watches.map(w => w.start()));
-    Log.info({ managers: this.managerMap.size, namespaces: this.namespaceMap.size }, "Cheiron admission view ready");
+    Log.info(
+      { managers: this.managerMap.size, namespaces: this.namespaceMap.size },
+      "Cheiron admission view ready",
+    );
   }
 
   private setManager(obj: ImagePullSecretManager, kindName: ManagerKindName, phase: string) {
@@ -80,6 +85,11 @@ export function prewarmAdmissionView(): void {
   setImmediate(() =>
     admissionView()
       .ensure()
-      .catch(e => Log.warn({ error: describeError(e) }, "Cheiron admission view not ready yet; retried on first request")),
+      .catch(e =>
+        Log.warn(
+          { error: describeError(e) },
+          "Cheiron admission view not ready yet; retried on first request",
+        ),
+      ),
   );
 }

@@ -16,14 +16,30 @@ export interface SecretWriteResult {
   attachable: Record<string, string[]>;
 }
 
-export async function applySecretPlan(plan: SecretPlan, dryRun: boolean): Promise<SecretWriteResult> {
-  const result: SecretWriteResult = { created: 0, updated: 0, deleted: 0, failures: [], planLines: [], attachable: {} };
+export async function applySecretPlan(
+  plan: SecretPlan,
+  dryRun: boolean,
+): Promise<SecretWriteResult> {
+  const result: SecretWriteResult = {
+    created: 0,
+    updated: 0,
+    deleted: 0,
+    failures: [],
+    planLines: [],
+    attachable: {},
+  };
   for (const [ns, names] of Object.entries(plan.attachable)) result.attachable[ns] = [...names];
   const unattach = (ns: string, name: string) =>
     (result.attachable[ns] = (result.attachable[ns] ?? []).filter(n => n !== name));
 
   const jobs: (() => Promise<void>)[] = [];
-  const guard = (ns: string, name: string, verb: string, write: () => Promise<void>, count: () => void) => {
+  const guard = (
+    ns: string,
+    name: string,
+    verb: string,
+    write: () => Promise<void>,
+    count: () => void,
+  ) => {
     result.planLines.push(`${verb} Secret ${ns}/${name}`);
     if (dryRun) return count();
     jobs.push(async () => {
@@ -42,12 +58,38 @@ export async function applySecretPlan(plan: SecretPlan, dryRun: boolean): Promis
       }
     });
   };
-  for (const d of plan.create) guard(d.namespace, d.name, "create", () => createSecret(d), () => result.created++);
+  for (const d of plan.create)
+    guard(
+      d.namespace,
+      d.name,
+      "create",
+      () => createSecret(d),
+      () => result.created++,
+    );
   for (const u of plan.update) {
     const verb = u.adopt ? "adopt" : "update";
-    guard(u.desired.namespace, u.desired.name, verb, () => updateSecret(u.desired, u.existing), () => result.updated++);
+    const write = u.replace
+      ? async () => {
+          await deleteSecret(u.existing);
+          await createSecret(u.desired);
+        }
+      : () => updateSecret(u.desired, u.existing);
+    guard(
+      u.desired.namespace,
+      u.desired.name,
+      u.replace ? "replace" : verb,
+      write,
+      () => result.updated++,
+    );
   }
-  for (const s of plan.delete) guard(s.namespace, s.name, "delete", () => deleteSecret(s), () => result.deleted++);
+  for (const s of plan.delete)
+    guard(
+      s.namespace,
+      s.name,
+      "delete",
+      () => deleteSecret(s),
+      () => result.deleted++,
+    );
   await runBounded(jobs, 8);
   return result;
 }

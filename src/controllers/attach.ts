@@ -7,7 +7,11 @@ import { buildDesiredReferences, mergeImagePullSecrets } from "../domain/referen
 import { ANNOTATION_RECONCILE_WITH } from "../constants";
 import { describeError, isConflict, isNamespaceGone } from "../k8s/errors";
 import { toObjectMeta } from "../k8s/managers";
-import { listServiceAccounts, patchServiceAccountReferences, ServiceAccountObject } from "../k8s/references";
+import {
+  listServiceAccounts,
+  patchServiceAccountReferences,
+  ServiceAccountObject,
+} from "../k8s/references";
 import { buildAttachableOfOther, Snapshot } from "./snapshot";
 import { runBounded } from "./bounded";
 
@@ -21,7 +25,10 @@ export interface AttachResult {
 }
 
 const managedNames = (a?: Record<string, string>) =>
-  (a?.[ANNOTATION_RECONCILE_WITH] ?? "").split(",").map(s => s.trim()).filter(Boolean);
+  (a?.[ANNOTATION_RECONCILE_WITH] ?? "")
+    .split(",")
+    .map(s => s.trim())
+    .filter(Boolean);
 
 export async function reconcileServiceAccounts(
   snapshot: Snapshot,
@@ -30,15 +37,29 @@ export async function reconcileServiceAccounts(
   attachableOfM: Record<string, string[]>,
   dryRun: boolean,
 ): Promise<AttachResult> {
-  const result: AttachResult = { attached: 0, detached: 0, serviceAccounts: 0, failures: [], planLines: [] };
+  const result: AttachResult = {
+    attached: 0,
+    detached: 0,
+    serviceAccounts: 0,
+    failures: [],
+    planLines: [],
+  };
   if (namespaces.length === 0) return result;
   const wanted = new Set(namespaces);
   const nsMeta = new Map(snapshot.namespaces.map(n => [n.name, n]));
   const attachable = (x: Manager, ns: string) =>
     x.uid === m.uid ? (attachableOfM[ns] ?? []) : buildAttachableOfOther(snapshot, x, ns);
   const desiredFor = (sa: ServiceAccountObject) => {
-    const ns = nsMeta.get(sa.metadata?.namespace ?? "") ?? ({ name: sa.metadata?.namespace ?? "" } as ObjectMeta);
-    return buildDesiredReferences(toObjectMeta(sa), ns, snapshot.managers, "ServiceAccount", attachable);
+    const ns =
+      nsMeta.get(sa.metadata?.namespace ?? "") ??
+      ({ name: sa.metadata?.namespace ?? "" } as ObjectMeta);
+    return buildDesiredReferences(
+      toObjectMeta(sa),
+      ns,
+      snapshot.managers,
+      "ServiceAccount",
+      attachable,
+    );
   };
 
   const all = await listServiceAccounts(namespaces.length === 1 ? namespaces[0] : undefined);
@@ -50,15 +71,21 @@ export async function reconcileServiceAccounts(
       const mine = new Set(attachableOfM[ns] ?? []);
       let current = sa;
       for (let attempt = 1; ; attempt++) {
-        const merge = mergeImagePullSecrets(current.imagePullSecrets, current.metadata?.annotations, desiredFor(current));
+        const merge = mergeImagePullSecrets(
+          current.imagePullSecrets,
+          current.metadata?.annotations,
+          desiredFor(current),
+        );
         const before = new Set(managedNames(current.metadata?.annotations));
         const after = new Set(managedNames(merge.annotations as Record<string, string>));
         const added = [...after].filter(n => !before.has(n));
         const removed = [...before].filter(n => !after.has(n));
         if (merge.imagePullSecrets.some(r => mine.has(r.name))) result.serviceAccounts++;
         if (!merge.changed) return;
-        if (added.length) result.planLines.push(`attach ${added.join(",")} to ServiceAccount ${ns}/${name}`);
-        if (removed.length) result.planLines.push(`detach ${removed.join(",")} from ServiceAccount ${ns}/${name}`);
+        if (added.length)
+          result.planLines.push(`attach ${added.join(",")} to ServiceAccount ${ns}/${name}`);
+        if (removed.length)
+          result.planLines.push(`detach ${removed.join(",")} from ServiceAccount ${ns}/${name}`);
         if (dryRun) return;
         try {
           await patchServiceAccountReferences(current, merge);

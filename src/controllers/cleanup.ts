@@ -26,21 +26,34 @@ export async function cleanupManager(snapshot: Snapshot, m: Manager): Promise<bo
   if (!m.finalizers?.includes(FINALIZER)) return true;
   const id = buildManagerId(m);
   const owned = snapshot.managedSecrets.filter(s => s.labels?.[LABEL_MANAGER] === id);
-  const namespaces = [...new Set([...owned.map(s => s.namespace), ...(m.namespace ? [m.namespace] : [])])];
+  const namespaces = [
+    ...new Set([...owned.map(s => s.namespace), ...(m.namespace ? [m.namespace] : [])]),
+  ];
   let failures: string[];
   let summary: string;
   if ((m.spec.deletionPolicy ?? "Delete") === "Delete") {
     const detach = await reconcileServiceAccounts(snapshot, m, namespaces, {}, false);
-    const del = await applySecretPlan({ create: [], update: [], delete: owned, problems: [], attachable: {} }, false);
+    const del = await applySecretPlan(
+      { create: [], update: [], delete: owned, problems: [], attachable: {} },
+      false,
+    );
     failures = [...detach.failures, ...del.failures].map(f => f.message);
     summary = `deleted ${del.deleted} Secrets, detached ${detach.detached} references`;
   } else {
     const names = new Set(owned.map(s => s.name));
-    failures = [...(await releaseServiceAccounts(namespaces, names)), ...(await releaseSecrets(owned))];
+    failures = [
+      ...(await releaseServiceAccounts(namespaces, names)),
+      ...(await releaseSecrets(owned)),
+    ];
     summary = `left ${owned.length} Secrets and their references in place (deletionPolicy Orphan)`;
   }
   if (failures.length > 0) {
-    await report(m, "Warning", "CleanupFailed", `Cleanup incomplete, retrying: ${failures.slice(0, 3).join(" ")}`);
+    await report(
+      m,
+      "Warning",
+      "CleanupFailed",
+      `Cleanup incomplete, retrying: ${failures.slice(0, 3).join(" ")}`,
+    );
     return false;
   }
   await report(m, "Normal", "CleanedUp", `Manager deleted: ${summary}.`);
@@ -53,16 +66,25 @@ async function releaseSecrets(owned: Snapshot["managedSecrets"]): Promise<string
   const drop = [LABEL_MANAGED_BY, LABEL_MANAGER, LABEL_CONTENT_HASH];
   await runBounded(
     owned.map(s => async () => {
-      const labels = Object.fromEntries(Object.entries(s.labels ?? {}).filter(([k]) => !drop.includes(k)));
-      const annotations = Object.fromEntries(Object.entries(s.annotations ?? {}).filter(([k]) => k !== ANNOTATION_OWNER));
+      const labels = Object.fromEntries(
+        Object.entries(s.labels ?? {}).filter(([k]) => !drop.includes(k)),
+      );
+      const annotations = Object.fromEntries(
+        Object.entries(s.annotations ?? {}).filter(([k]) => k !== ANNOTATION_OWNER),
+      );
       try {
         await K8s(kind.Secret, { name: s.name, namespace: s.namespace }).Patch([
           { op: "replace", path: "/metadata/resourceVersion", value: s.resourceVersion },
           { op: "replace", path: "/metadata/labels", value: labels },
-          { op: s.annotations ? "replace" : "add", path: "/metadata/annotations", value: annotations },
+          {
+            op: s.annotations ? "replace" : "add",
+            path: "/metadata/annotations",
+            value: annotations,
+          },
         ]);
       } catch (e) {
-        if (!isNamespaceGone(e)) failures.push(`Secret ${s.namespace}/${s.name}: ${describeError(e)}.`);
+        if (!isNamespaceGone(e))
+          failures.push(`Secret ${s.namespace}/${s.name}: ${describeError(e)}.`);
       }
     }),
     8,
@@ -76,20 +98,30 @@ async function releaseServiceAccounts(namespaces: string[], names: Set<string>):
   const all = (await Promise.all(namespaces.map(ns => listServiceAccounts(ns)))).flat();
   const jobs = all.map(sa => async () => {
     const annotations = sa.metadata?.annotations ?? {};
-    const managed = (annotations[ANNOTATION_RECONCILE_WITH] ?? "").split(",").map(n => n.trim()).filter(Boolean);
+    const managed = (annotations[ANNOTATION_RECONCILE_WITH] ?? "")
+      .split(",")
+      .map(n => n.trim())
+      .filter(Boolean);
     const keep = managed.filter(n => !names.has(n));
     if (keep.length === managed.length) return;
     const merge: ReferenceMerge = {
       imagePullSecrets: (sa.imagePullSecrets ?? []).map(r => ({ name: r.name ?? "" })),
       annotations: keep.length
         ? { [ANNOTATION_RECONCILE_WITH]: keep.join(",") }
-        : { [ANNOTATION_RECONCILE_WITH]: undefined, [ANNOTATION_RECONCILABLE]: undefined, [ANNOTATION_RECONCILED]: undefined },
+        : {
+            [ANNOTATION_RECONCILE_WITH]: undefined,
+            [ANNOTATION_RECONCILABLE]: undefined,
+            [ANNOTATION_RECONCILED]: undefined,
+          },
       changed: true,
     };
     try {
       await patchServiceAccountReferences(sa, merge);
     } catch (e) {
-      if (!isNamespaceGone(e)) failures.push(`ServiceAccount ${sa.metadata?.namespace}/${sa.metadata?.name}: ${describeError(e)}.`);
+      if (!isNamespaceGone(e))
+        failures.push(
+          `ServiceAccount ${sa.metadata?.namespace}/${sa.metadata?.name}: ${describeError(e)}.`,
+        );
     }
   });
   await runBounded(jobs, 8);

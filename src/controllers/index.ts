@@ -6,7 +6,13 @@ import { ClusterImagePullSecretManager, ImagePullSecretManager } from "../api/ki
 import type { Manager } from "../domain/model";
 import { buildManagerId, buildManagerKey } from "../domain/ids";
 import { isManagerCoveringNamespace } from "../domain/selection";
-import { KIND_CLUSTER, KIND_NAMESPACED, LABEL_MANAGER, SECRET_TYPE_DOCKERCFG, SECRET_TYPE_DOCKERCONFIGJSON } from "../constants";
+import {
+  KIND_CLUSTER,
+  KIND_NAMESPACED,
+  LABEL_MANAGER,
+  SECRET_TYPE_DOCKERCFG,
+  SECRET_TYPE_DOCKERCONFIGJSON,
+} from "../constants";
 import { describeError } from "../k8s/errors";
 import { toManager, toObjectMeta } from "../k8s/managers";
 import { WorkQueue } from "./queue";
@@ -24,21 +30,31 @@ class Controller {
     maxDelayMs: settings().retryMaxMs,
     process: key => reconcileManager(key),
     onError: (key, error, attempt, delayMs) =>
-      Log.warn({ manager: key, attempt, retryInMs: delayMs, error: error ? describeError(error) : "write failed" }, "Cheiron reconcile will be retried"),
+      Log.warn(
+        {
+          manager: key,
+          attempt,
+          retryInMs: delayMs,
+          error: error ? describeError(error) : "write failed",
+        },
+        "Cheiron reconcile will be retried",
+      ),
   });
 
   async start() {
-    const onManager = (kindName: typeof KIND_NAMESPACED | typeof KIND_CLUSTER) => (obj: ImagePullSecretManager, phase: string) => {
-      const m = toManager(obj, kindName);
-      const key = buildManagerKey(m);
-      if (phase === "DELETED") {
-        this.managers.delete(key);
-        this.queue.forget(key);
-        return;
-      }
-      this.managers.set(key, m);
-      this.queue.enqueue(key);
-    };
+    const onManager =
+      (kindName: typeof KIND_NAMESPACED | typeof KIND_CLUSTER) =>
+      (obj: ImagePullSecretManager, phase: string) => {
+        const m = toManager(obj, kindName);
+        const key = buildManagerKey(m);
+        if (phase === "DELETED") {
+          this.managers.delete(key);
+          this.queue.forget(key);
+          return;
+        }
+        this.managers.set(key, m);
+        this.queue.enqueue(key);
+      };
     const onSecret = (s: Meta) => this.enqueueForSecret(s);
     await Promise.all([
       K8s(ImagePullSecretManager).Watch(onManager(KIND_NAMESPACED)).start(),
@@ -87,7 +103,11 @@ export function isWatcherProcess(): boolean {
 export function startController(): void {
   if (controller || !isWatcherProcess()) return;
   const c = (controller = new Controller());
-  setImmediate(() => c.start().catch(e => Log.error({ error: describeError(e) }, "Cheiron controller failed to start")));
+  setImmediate(() =>
+    c
+      .start()
+      .catch(e => Log.error({ error: describeError(e) }, "Cheiron controller failed to start")),
+  );
 }
 
 export function onNamespaceEvent(ns: Meta): void {

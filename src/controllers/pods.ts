@@ -2,11 +2,16 @@
 import { K8s, kind } from "pepr";
 import { ANNOTATION_RECONCILE_WITH } from "../constants";
 
-export async function countPodsReferencing(namespaces: string[], attachable: Record<string, string[]>): Promise<number> {
+export async function countPodsReferencing(
+  namespaces: string[],
+  attachable: Record<string, string[]>,
+): Promise<number> {
   if (namespaces.length === 0) return 0;
   const wanted = new Set(namespaces);
   const list =
-    namespaces.length === 1 ? await K8s(kind.Pod).InNamespace(namespaces[0]).Get() : await K8s(kind.Pod).Get();
+    namespaces.length === 1
+      ? await K8s(kind.Pod).InNamespace(namespaces[0]).Get()
+      : await K8s(kind.Pod).Get();
   return list.items.filter(p => {
     const ns = p.metadata?.namespace ?? "";
     if (!wanted.has(ns)) return false;

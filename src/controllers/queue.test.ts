@@ -18,7 +18,12 @@ describe("buildBackoffDelay", () => {
 describe("WorkQueue", () => {
   it("coalesces a key enqueued many times before it runs", async () => {
     const runs: string[] = [];
-    const q = new WorkQueue({ concurrency: 1, baseDelayMs: 10, maxDelayMs: 100, process: async k => void runs.push(k) });
+    const q = new WorkQueue({
+      concurrency: 1,
+      baseDelayMs: 10,
+      maxDelayMs: 100,
+      process: async k => void runs.push(k),
+    });
     q.enqueue("b");
     q.enqueue("a");
     q.enqueue("a");

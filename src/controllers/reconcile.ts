@@ -3,6 +3,7 @@
 import type { Problem, SecretRegistries } from "../api/types";
 import type { DesiredSecret, Manager } from "../domain/model";
 import { buildDesiredSecrets } from "../domain/desired";
+import { buildAsIsNames, buildEntryNames } from "../domain/entries";
 import { buildManagerId, buildManagerKey } from "../domain/ids";
 import { planSecrets } from "../domain/plan";
 import { buildTargetNamespaces } from "../domain/selection";
@@ -42,18 +43,30 @@ async function reconcileLive(snapshot: Snapshot, m: Manager): Promise<boolean> {
   const desiredNames = [...new Set(desired.secrets.map(d => d.name))];
   const sameName = await listSecretsNamed(desiredNames, targets);
   const owned = snapshot.managedSecrets.filter(s => s.labels?.[LABEL_MANAGER] === id);
-  const existing = [...owned, ...sameName.filter(s => !owned.some(o => o.namespace === s.namespace && o.name === s.name))];
+  const existing = [
+    ...owned,
+    ...sameName.filter(s => !owned.some(o => o.namespace === s.namespace && o.name === s.name)),
+  ];
   const plan = planSecrets(id, desired.secrets, existing);
   const writes = await applySecretPlan(plan, dryRun);
+  const attachableOfM = buildAttachable(m, targets, writes.attachable, buildAsIsNames(m, sources));
 
-  const touched = [...new Set([...targets, ...owned.map(s => s.namespace), ...(m.namespace ? [m.namespace] : [])])];
+  const touched = [
+    ...new Set([...targets, ...owned.map(s => s.namespace), ...(m.namespace ? [m.namespace] : [])]),
+  ];
   const mode = m.spec.mode ?? "ServiceAccount";
-  const attach = await reconcileServiceAccounts(snapshot, m, touched, mode === "ServiceAccount" ? writes.attachable : {}, dryRun);
-  const pods = mode === "Pod" ? await countPodsReferencing(targets, writes.attachable) : undefined;
+  const attach = await reconcileServiceAccounts(
+    snapshot,
+    m,
+    touched,
+    mode === "ServiceAccount" ? attachableOfM : {},
+    dryRun,
+  );
+  const pods = mode === "Pod" ? await countPodsReferencing(targets, attachableOfM) : undefined;
 
   const failures = [...writes.failures, ...attach.failures];
   const problems: Problem[] = [...desired.problems, ...plan.problems, ...failures];
-  const attachable = Object.values(writes.attachable).reduce((n, names) => n + names.length, 0);
+  const attachable = Object.values(attachableOfM).reduce((n, names) => n + names.length, 0);
   const status = buildStatus(m.status, {
     generation: m.generation,
     namespaces: targets.length,
@@ -78,9 +91,15 @@ async function reconcileLive(snapshot: Snapshot, m: Manager): Promise<boolean> {
     conflicts: plan.problems.length,
     failures: failures.length,
   });
-  const changedProblems = JSON.stringify(m.status?.problems ?? []) !== JSON.stringify(status.problems ?? []);
+  const changedProblems =
+    JSON.stringify(m.status?.problems ?? []) !== JSON.stringify(status.problems ?? []);
   if (dryRun && JSON.stringify(m.status?.plan ?? []) !== JSON.stringify(status.plan ?? [])) {
-    await report(m, "Normal", "DryRun", `Dry run: ${status.plan?.length ?? 0} writes planned, none made. See status.plan.`);
+    await report(
+      m,
+      "Normal",
+      "DryRun",
+      `Dry run: ${status.plan?.length ?? 0} writes planned, none made. See status.plan.`,
+    );
   } else if (event && (wrote(writes, attach) || changedProblems || failures.length > 0)) {
     await report(m, event.type, event.reason, event.message);
   }
@@ -88,11 +107,33 @@ async function reconcileLive(snapshot: Snapshot, m: Manager): Promise<boolean> {
   return failures.length === 0;
 }
 
-const wrote = (w: { created: number; updated: number; deleted: number }, a: { attached: number; detached: number }) =>
-  w.created + w.updated + w.deleted + a.attached + a.detached > 0;
+/** Per target namespace, in spec order: what the plan made ours plus what is attached as it is. */
+function buildAttachable(
+  m: Manager,
+  targets: string[],
+  written: Record<string, string[]>,
+  asIs: Record<string, string[]>,
+) {
+  const order = buildEntryNames(m);
+  return Object.fromEntries(
+    targets.map(ns => {
+      const ok = new Set([...(written[ns] ?? []), ...(asIs[ns] ?? [])]);
+      return [ns, order.filter(n => ok.has(n))];
+    }),
+  );
+}
+
+const wrote = (
+  w: { created: number; updated: number; deleted: number },
+  a: { attached: number; detached: number },
+) => w.created + w.updated + w.deleted + a.attached + a.detached > 0;
 
 /** Registry hosts per attachable Secret name (no credentials), for admission's registry-aware Pod mode. */
-function buildRegistries(m: Manager, desired: DesiredSecret[], sources: { name: string; type?: string; data?: Record<string, string> }[]) {
+function buildRegistries(
+  m: Manager,
+  desired: DesiredSecret[],
+  sources: { name: string; type?: string; data?: Record<string, string> }[],
+) {
   const byName = new Map<string, Set<string>>();
   const add = (name: string, hosts: string[]) => {
     const set = byName.get(name) ?? new Set<string>();
@@ -101,7 +142,9 @@ function buildRegistries(m: Manager, desired: DesiredSecret[], sources: { name: 
   };
   desired.forEach(d => add(d.name, d.registries));
   if (m.kind === KIND_NAMESPACED) {
-    sources.forEach(s => add(s.name, parseDockerConfigRegistries(s.type ?? "", s.data ?? {}) ?? []));
+    sources.forEach(s =>
+      add(s.name, parseDockerConfigRegistries(s.type ?? "", s.data ?? {}) ?? []),
+    );
   }
   const out: SecretRegistries[] = [...byName.entries()]
     .map(([secret, hosts]) => ({ secret, registries: [...hosts].sort() }))

@@ -28,12 +28,17 @@ export function buildSourceRefs(m: Manager): { namespace: string; name: string }
   return (m.spec.secrets ?? [])
     .map(e => e.existingSecretRef)
     .filter((r): r is NonNullable<typeof r> => Boolean(r?.name) && !isPlaceholderName(r!.name))
-    .map(r => ({ namespace: (m.kind === KIND_NAMESPACED ? m.namespace : r.namespace) ?? "", name: r.name }))
+    .map(r => ({
+      namespace: (m.kind === KIND_NAMESPACED ? m.namespace : r.namespace) ?? "",
+      name: r.name,
+    }))
     .filter(r => r.namespace !== "");
 }
 
 export async function readSources(m: Manager): Promise<SourceSecret[]> {
-  const found = await Promise.all(buildSourceRefs(m).map(r => getSourceSecret(r.namespace, r.name)));
+  const found = await Promise.all(
+    buildSourceRefs(m).map(r => getSourceSecret(r.namespace, r.name)),
+  );
   return found.filter((s): s is SourceSecret => s !== undefined);
 }
 
@@ -41,7 +46,11 @@ export async function readSources(m: Manager): Promise<SourceSecret[]> {
  * The names another manager has ready to attach in a namespace: what it wants there, limited to Secrets that
  * exist and are labelled as its own (or, for a namespaced manager, the existing Secrets it uses as they are).
  */
-export function buildAttachableOfOther(snapshot: Snapshot, other: Manager, namespace: string): string[] {
+export function buildAttachableOfOther(
+  snapshot: Snapshot,
+  other: Manager,
+  namespace: string,
+): string[] {
   const id = buildManagerId(other);
   const owned = new Set(
     snapshot.managedSecrets
@@ -49,7 +58,9 @@ export function buildAttachableOfOther(snapshot: Snapshot, other: Manager, names
       .map(s => s.name),
   );
   const usedAsIs = new Set(
-    other.kind === KIND_NAMESPACED && !other.spec.dryRun ? buildSourceRefs(other).map(r => r.name) : [],
+    other.kind === KIND_NAMESPACED && !other.spec.dryRun
+      ? buildSourceRefs(other).map(r => r.name)
+      : [],
   );
   return buildAttachNames(other, namespace).filter(n => owned.has(n) || usedAsIs.has(n));
 }

@@ -1,5 +1,5 @@
 import type { SecretEntry } from "../api/types";
-import { checkSource, resolveEntries } from "./entries";
+import { buildAsIsNames, buildEntryNames, checkSource, resolveEntries } from "./entries";
 import type { Manager, SourceSecret } from "./model";
 import { clusterManager, hubEntry, namespacedManager, ref, sources } from "./test-fixtures";
 
@@ -60,5 +60,53 @@ describe("checkSource", () => {
     const c = checkSource({ namespace: "infra", name: "pull" }, srcs);
     expect(c.ok ? `ok ${c.registries.join(",")}` : c.problem.reason).toBe(expected);
     if (!c.ok) expect(c.problem).toMatchObject({ namespace: "infra", secret: "pull" });
+  });
+});
+
+describe("buildAsIsNames and buildEntryNames", () => {
+  const pull = (namespace: string, name: string, type = "kubernetes.io/dockerconfigjson") => ({
+    namespace,
+    name,
+    type,
+    data: {
+      ".dockerconfigjson": Buffer.from(JSON.stringify({ auths: { "ghcr.io": {} } })).toString(
+        "base64",
+      ),
+    },
+  });
+  const ns = namespacedManager("m", "team", {
+    secrets: [
+      { name: "inline", registry: "ghcr.io", username: "u", password: "p" },
+      { existingSecretRef: { name: "present" } },
+      { existingSecretRef: { name: "missing" } },
+      { existingSecretRef: { name: "<my-registry>" } },
+    ],
+  });
+  const cl = clusterManager("c", {
+    secrets: [
+      { existingSecretRef: { name: "src", namespace: "sources" } },
+      { name: "renamed", existingSecretRef: { name: "src2", namespace: "sources" } },
+    ],
+  });
+
+  it("lists the namespaced kind's existing Secrets that exist, and nothing else", () => {
+    expect(buildAsIsNames(ns, [pull("team", "present"), pull("team", "other")])).toEqual({
+      team: ["present"],
+    });
+  });
+
+  it("skips an existing Secret of the wrong type", () => {
+    expect(buildAsIsNames(ns, [pull("team", "present", "Opaque")])).toEqual({});
+  });
+
+  it("lists a cluster source in its own namespace only when the copy keeps its name", () => {
+    expect(buildAsIsNames(cl, [pull("sources", "src"), pull("sources", "src2")])).toEqual({
+      sources: ["src"],
+    });
+  });
+
+  it("gives entry names in spec order without placeholders", () => {
+    expect(buildEntryNames(ns)).toEqual(["inline", "present", "missing"]);
+    expect(buildEntryNames(cl)).toEqual(["src", "renamed"]);
   });
 });

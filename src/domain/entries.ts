@@ -105,3 +105,24 @@ export function checkSource(
   }
   return { ok: true, secret, registries };
 }
+
+/**
+ * Per namespace, the Secrets a manager attaches as they are (not written by Cheiron): the namespaced kind's
+ * existing Secrets, and a cluster copy's source in its own namespace under its own name. Only sources that
+ * exist and are image pull Secrets count.
+ */
+export function buildAsIsNames(m: Manager, sources: SourceSecret[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const r of resolveEntries(m)) {
+    if (r.kind !== "existing" && r.kind !== "copy") continue;
+    if (r.kind === "copy" && r.name !== r.source.name) continue;
+    if (!checkSource(r.source, sources).ok) continue;
+    (out[r.source.namespace] ??= []).push(r.name);
+  }
+  return out;
+}
+
+/** The Secret names of a manager in spec order (placeholders left out). */
+export function buildEntryNames(m: Manager): string[] {
+  return resolveEntries(m).flatMap(r => (r.kind === "placeholder" ? [] : [r.name]));
+}

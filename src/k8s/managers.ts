@@ -24,7 +24,13 @@ export function toManager(obj: ManagerObject, kindName: ManagerKind): Manager {
 }
 
 export function toObjectMeta(obj: {
-  metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; deletionTimestamp?: unknown };
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    deletionTimestamp?: unknown;
+  };
 }): ObjectMeta {
   const md = obj.metadata ?? {};
   return {

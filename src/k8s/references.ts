@@ -16,13 +16,20 @@ export async function listServiceAccounts(namespace?: string): Promise<ServiceAc
  * Applies a merge result with a JSON Patch carrying the object's resourceVersion, so a concurrent change
  * makes the write fail with 409 instead of being lost.
  */
-export async function patchServiceAccountReferences(sa: ServiceAccountObject, merge: ReferenceMerge) {
+export async function patchServiceAccountReferences(
+  sa: ServiceAccountObject,
+  merge: ReferenceMerge,
+) {
   const md = sa.metadata ?? {};
   const ops: PatchOperation[] = [
     { op: "replace", path: "/metadata/resourceVersion", value: md.resourceVersion },
   ];
   if (merge.imagePullSecrets.length > 0) {
-    ops.push({ op: sa.imagePullSecrets ? "replace" : "add", path: "/imagePullSecrets", value: merge.imagePullSecrets });
+    ops.push({
+      op: sa.imagePullSecrets ? "replace" : "add",
+      path: "/imagePullSecrets",
+      value: merge.imagePullSecrets,
+    });
   } else if (sa.imagePullSecrets) {
     ops.push({ op: "remove", path: "/imagePullSecrets" });
   }
@@ -31,6 +38,10 @@ export async function patchServiceAccountReferences(sa: ServiceAccountObject, me
     if (v === undefined) delete annotations[k];
     else annotations[k] = v;
   }
-  ops.push({ op: md.annotations ? "replace" : "add", path: "/metadata/annotations", value: annotations });
+  ops.push({
+    op: md.annotations ? "replace" : "add",
+    path: "/metadata/annotations",
+    value: annotations,
+  });
   return K8s(kind.ServiceAccount, { name: md.name, namespace: md.namespace }).Patch(ops);
 }

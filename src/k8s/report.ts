@@ -33,11 +33,22 @@ export async function writeStatus(m: Manager, status: ManagerStatus): Promise<vo
   }
 }
 
-export async function writeEvent(m: Manager, type: "Normal" | "Warning", reason: string, message: string) {
+export async function writeEvent(
+  m: Manager,
+  type: "Normal" | "Warning",
+  reason: string,
+  message: string,
+) {
   const now = new Date();
   await K8s(kind.CoreEvent).Create({
     metadata: { namespace: m.namespace ?? "default", generateName: `${m.name}.` },
-    involvedObject: { apiVersion: API_VERSION, kind: m.kind, name: m.name, namespace: m.namespace, uid: m.uid },
+    involvedObject: {
+      apiVersion: API_VERSION,
+      kind: m.kind,
+      name: m.name,
+      namespace: m.namespace,
+      uid: m.uid,
+    },
     type,
     reason,
     message: message.slice(0, 1024),
@@ -51,11 +62,19 @@ export async function writeEvent(m: Manager, type: "Normal" | "Warning", reason:
 }
 
 /** An Event whose failure is logged, not thrown: reporting must not fail a reconcile. */
-export async function emitEvent(m: Manager, type: "Normal" | "Warning", reason: string, message: string) {
+export async function emitEvent(
+  m: Manager,
+  type: "Normal" | "Warning",
+  reason: string,
+  message: string,
+) {
   try {
     await writeEvent(m, type, reason, message);
   } catch (e) {
-    Log.warn({ manager: `${m.kind}/${m.namespace ?? ""}/${m.name}`, error: describeError(e) }, "Cheiron could not write an Event");
+    Log.warn(
+      { manager: `${m.kind}/${m.namespace ?? ""}/${m.name}`, error: describeError(e) },
+      "Cheiron could not write an Event",
+    );
   }
 }
 

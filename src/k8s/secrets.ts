@@ -24,7 +24,10 @@ export function toExistingSecret(s: SecretObject): ExistingSecret {
   };
 }
 
-export async function getSourceSecret(namespace: string, name: string): Promise<SourceSecret | undefined> {
+export async function getSourceSecret(
+  namespace: string,
+  name: string,
+): Promise<SourceSecret | undefined> {
   try {
     const s = await K8s(kind.Secret).InNamespace(namespace).Get(name);
     return { namespace, name, type: s.type, data: s.data };
@@ -41,14 +44,19 @@ export async function listManagedSecrets(): Promise<ExistingSecret[]> {
 }
 
 /** Secrets with one of these names in the given namespaces (one list call per name, or one per namespace). */
-export async function listSecretsNamed(names: string[], namespaces: string[]): Promise<ExistingSecret[]> {
+export async function listSecretsNamed(
+  names: string[],
+  namespaces: string[],
+): Promise<ExistingSecret[]> {
   if (names.length === 0 || namespaces.length === 0) return [];
   const wanted = new Set(namespaces);
   if (namespaces.length === 1) {
     const list = await K8s(kind.Secret).InNamespace(namespaces[0]).Get();
     return list.items.map(toExistingSecret).filter(s => names.includes(s.name));
   }
-  const lists = await Promise.all(names.map(n => K8s(kind.Secret).WithField("metadata.name", n).Get()));
+  const lists = await Promise.all(
+    names.map(n => K8s(kind.Secret).WithField("metadata.name", n).Get()),
+  );
   return lists.flatMap(l => l.items.map(toExistingSecret)).filter(s => wanted.has(s.namespace));
 }
 
@@ -80,7 +88,11 @@ export async function updateSecret(d: DesiredSecret, existing: ExistingSecret): 
   await K8s(kind.Secret, { name: d.name, namespace: d.namespace }).Patch([
     { op: "replace", path: "/metadata/resourceVersion", value: existing.resourceVersion },
     { op: existing.labels ? "replace" : "add", path: "/metadata/labels", value: md.labels },
-    { op: existing.annotations ? "replace" : "add", path: "/metadata/annotations", value: md.annotations },
+    {
+      op: existing.annotations ? "replace" : "add",
+      path: "/metadata/annotations",
+      value: md.annotations,
+    },
     { op: existing.data ? "replace" : "add", path: "/data", value: d.data },
   ]);
 }

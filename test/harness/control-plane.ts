@@ -30,7 +30,13 @@ rules:
   - level: None
 `;
 
-function writeKubeconfig(path: string, server: string, caFile: string, user: string, token: string) {
+function writeKubeconfig(
+  path: string,
+  server: string,
+  caFile: string,
+  user: string,
+  token: string,
+) {
   const ca = readFileSync(caFile).toString("base64");
   writeFileSync(
     path,
@@ -136,7 +142,9 @@ export async function startControlPlane(binDir: string, opts: { readyTimeoutMs?:
       });
       return r.status === 200;
     });
-    console.log(`[control-plane] ready in ${((Date.now() - t0) / 1000).toFixed(1)} s at ${cp.server}`);
+    console.log(
+      `[control-plane] ready in ${((Date.now() - t0) / 1000).toFixed(1)} s at ${cp.server}`,
+    );
     return cp;
   } catch (e) {
     await stopControlPlane(cp);
@@ -148,11 +156,16 @@ async function waitFor(what: string, timeoutMs: number, procs: Proc[], ok: () =>
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const dead = procs.find(p => p.exitCode !== null);
-    if (dead) throw new Error(`${dead.name} exited (${dead.exitCode}) while waiting for ${what}:\n${dead.tail()}`);
+    if (dead)
+      throw new Error(
+        `${dead.name} exited (${dead.exitCode}) while waiting for ${what}:\n${dead.tail()}`,
+      );
     if (await ok().catch(() => false)) return;
     await sleep(250);
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}:\n${procs.map(p => p.tail()).join("\n")}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}:\n${procs.map(p => p.tail()).join("\n")}`,
+  );
 }
 
 export async function stopControlPlane(cp: Partial<ControlPlane>, keepDir = false) {

@@ -23,7 +23,11 @@ export function kubectl(
     const child = execFile(
       kubectlPath(),
       args,
-      { env: { ...process.env, KUBECONFIG: kubeconfig }, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
+      {
+        env: { ...process.env, KUBECONFIG: kubeconfig },
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: 120_000,
+      },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
         if (code !== 0 && !opts.allowFail) {

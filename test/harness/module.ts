@@ -60,13 +60,22 @@ export async function startModule(
 ): Promise<RunningModule> {
   const t0 = Date.now();
   await installCRDs(kubeconfig, dir);
-  const proc = startProc("pepr-dev", join(REPO, "node_modules/.bin/pepr"), dir, ["dev", "--host", "localhost", "--yes"], {
-    cwd: REPO,
-    env: { ...process.env, KUBECONFIG: kubeconfig, ...opts.env },
-  });
+  const proc = startProc(
+    "pepr-dev",
+    join(REPO, "node_modules/.bin/pepr"),
+    dir,
+    ["dev", "--host", "localhost", "--yes"],
+    {
+      cwd: REPO,
+      env: { ...process.env, KUBECONFIG: kubeconfig, ...opts.env },
+    },
+  );
   const deadline = Date.now() + (opts.timeoutMs ?? 180_000);
   for (;;) {
-    if (proc.exitCode !== null) throw new Error(`pepr dev exited (${proc.exitCode}) before serving /healthz\n${proc.tail(80)}`);
+    if (proc.exitCode !== null)
+      throw new Error(
+        `pepr dev exited (${proc.exitCode}) before serving /healthz\n${proc.tail(80)}`,
+      );
     const ok = await httpsGet("https://localhost:3000/healthz", { insecure: true })
       .then(r => r.status === 200)
       .catch(() => false);
@@ -77,7 +86,9 @@ export async function startModule(
     }
     await sleep(500);
   }
-  console.log(`[module] pepr dev served /healthz ${((Date.now() - t0) / 1000).toFixed(1)} s after start`);
+  console.log(
+    `[module] pepr dev served /healthz ${((Date.now() - t0) / 1000).toFixed(1)} s after start`,
+  );
   return { proc, kubeconfig };
 }
 

@@ -13,7 +13,10 @@ if (skipReason) console.warn(`[integration] skipped: ${skipReason}`);
 
 export const kubeconfig = () => process.env.CHEIRON_IT_KUBECONFIG ?? "";
 
-export function k(args: string[], opts: { input?: string; allowFail?: boolean } = {}): Promise<KubectlResult> {
+export function k(
+  args: string[],
+  opts: { input?: string; allowFail?: boolean } = {},
+): Promise<KubectlResult> {
   return kubectl(kubeconfig(), args, opts);
 }
 
@@ -26,14 +29,28 @@ export const apply = (yaml: string, namespace?: string) =>
 
 export const uid = () => randomBytes(3).toString("hex");
 
-export async function newNamespace(prefix: string, labels: Record<string, string> = {}, annotations: Record<string, string> = {}) {
+export async function newNamespace(
+  prefix: string,
+  labels: Record<string, string> = {},
+  annotations: Record<string, string> = {},
+) {
   const name = `${prefix}-${uid()}`;
-  await apply(JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name, labels, annotations } }));
+  await apply(
+    JSON.stringify({
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name, labels, annotations },
+    }),
+  );
   return name;
 }
 
 /** Retries `check` (which throws, e.g. a failed expect) until it passes or the time is up; returns its value. */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 20_000, intervalMs = 200): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T>,
+  timeoutMs = 20_000,
+  intervalMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -67,14 +84,24 @@ export function moduleWrites(filter: (e: AuditEvent) => boolean = () => true): A
     .split("\n")
     .filter(Boolean)
     .map(l => JSON.parse(l) as AuditEvent)
-    .filter(e => e.user?.username === MODULE_USER && ["create", "update", "patch", "delete"].includes(e.verb))
+    .filter(
+      e =>
+        e.user?.username === MODULE_USER &&
+        ["create", "update", "patch", "delete"].includes(e.verb),
+    )
     .filter(filter);
 }
 
 export const moduleLog = () => readFileSync(process.env.CHEIRON_IT_MODULE_LOG ?? "", "utf8");
-export const moduleLogTail = (lines = 60) => tailFile(process.env.CHEIRON_IT_MODULE_LOG ?? "", lines);
+export const moduleLogTail = (lines = 60) =>
+  tailFile(process.env.CHEIRON_IT_MODULE_LOG ?? "", lines);
 
-export function manager(kind: "ImagePullSecretManager" | "ClusterImagePullSecretManager", name: string, spec: object, namespace?: string) {
+export function manager(
+  kind: "ImagePullSecretManager" | "ClusterImagePullSecretManager",
+  name: string,
+  spec: object,
+  namespace?: string,
+) {
   return JSON.stringify({
     apiVersion: "cheiron.anny.co/v1alpha1",
     kind,
