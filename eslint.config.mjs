@@ -16,7 +16,7 @@ const compat = new FlatCompat({
 
 export default [
   {
-    ignores: ["**/node_modules", "**/dist", "**/dist-*", "coverage", "jest.config.cjs"],
+    ignores: ["**/node_modules", "**/dist", "**/dist-*", "coverage", "jest.config.cjs", "eslint.config.mjs"],
   },
   ...compat.extends("eslint:recommended", "plugin:@typescript-eslint/recommended"),
   {
@@ -27,9 +27,7 @@ export default [
     languageOptions: {
       parser: tsParser,
       parserOptions: {
-        projectService: {
-          allowDefaultProject: ["eslint.config.mjs"],
-        },
+        project: ["./tsconfig.check.json"],
         tsconfigRootDir: __dirname,
         sourceType: "module",
       },
