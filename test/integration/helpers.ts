@@ -120,3 +120,35 @@ export const inline = (name: string, registry = "ghcr.io", password = `pw-${uid(
 
 export const decodeDockerConfig = (secret: { data?: Record<string, string> }) =>
   JSON.parse(Buffer.from(secret.data?.[".dockerconfigjson"] ?? "", "base64").toString("utf8"));
+
+/** A user's own image pull Secret (not Cheiron's), made with kubectl. */
+export const createPullSecret = (
+  namespace: string,
+  name: string,
+  server = "registry.example.com",
+  password = "s3cret",
+) =>
+  k([
+    "create",
+    "secret",
+    "docker-registry",
+    name,
+    "-n",
+    namespace,
+    `--docker-server=${server}`,
+    "--docker-username=u",
+    `--docker-password=${password}`,
+  ]);
+
+export async function status(kind: "ipsm" | "cipsm", name: string, namespace?: string) {
+  const obj = await kJson(["get", kind, name, ...(namespace ? ["-n", namespace] : [])]);
+  return obj.status ?? {};
+}
+
+/** Waits until `kubectl get <args>` finds nothing. */
+export async function waitGone(args: string[], timeoutMs = 30_000) {
+  await eventually(async () => {
+    const r = await k(["get", ...args, "--ignore-not-found", "-o", "name"]);
+    if (r.stdout.trim() !== "") throw new Error(`still there: ${r.stdout}`);
+  }, timeoutMs);
+}
