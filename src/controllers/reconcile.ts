@@ -101,7 +101,8 @@ async function reconcileLive(snapshot: Snapshot, m: Manager): Promise<boolean> {
       `Dry run: ${status.plan?.length ?? 0} writes planned, none made. See status.plan.`,
     );
   } else if (event && (wrote(writes, attach) || changedProblems || failures.length > 0)) {
-    await report(m, event.type, event.reason, event.message);
+    const details = [...failures, ...plan.problems].slice(0, 3).map(p => p.message);
+    await report(m, event.type, event.reason, [event.message, ...details].join(" "));
   }
   metrics.countWrites(writes, attach, plan.problems.length);
   return failures.length === 0;
