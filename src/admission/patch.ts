@@ -31,7 +31,7 @@ export function stripPeprStamp(
   if (!r.patch) return;
   const ops = JSON.parse(Buffer.from(r.patch, "base64").toString("utf8")) as Op[];
   const kept = buildStampFreePatch(ops, stampKey);
-  if (kept.length === ops.length) return;
+  if (JSON.stringify(kept) === JSON.stringify(ops)) return;
   if (kept.length === 0) {
     delete r.patch;
     delete r.patchType;

@@ -35,6 +35,15 @@ export class AdmissionView {
     return this.warming;
   }
 
+  /** Test seam: replaces the view's contents and marks it warm (no API call, no watch). */
+  load(managers: Manager[], namespaces: ObjectMeta[]): void {
+    this.managerMap.clear();
+    this.namespaceMap.clear();
+    managers.forEach(m => this.managerMap.set(buildManagerKey(m), m));
+    namespaces.forEach(ns => this.namespaceMap.set(ns.name, ns));
+    this.warming = Promise.resolve();
+  }
+
   private async warm() {
     this.apiCalls += 3;
     const [ipsm, cipsm, namespaces] = await Promise.all([

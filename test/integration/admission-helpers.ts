@@ -1,0 +1,124 @@
+// Helpers of the admission suites: creating objects through the apiserver and proving, from the audit
+// log, that the module's webhook answered (`pepr dev` rebuilds and restarts the module when a file in the
+// repo changes; meanwhile the apiserver fails open, and such a create says nothing about Cheiron).
+import { readFileSync } from "node:fs";
+import { eventually, k, moduleLog } from "./helpers";
+
+export const ours = (n: string) => ({
+  "cheiron.anny.co/reconcile-with": n,
+  "cheiron.anny.co/reconcilable": "true",
+  "cheiron.anny.co/reconciled": "true",
+});
+export const STAMP = "cheiron.pepr.dev/cheiron";
+export const ms = (t0: number) => Date.now() - t0;
+export const sleep = (n: number) => new Promise(res => setTimeout(res, n));
+
+export type Webhook = "mutated" | "unchanged" | "failed-open";
+
+interface AuditCreate {
+  verb: string;
+  objectRef?: { resource?: string; namespace?: string; name?: string };
+  annotations?: Record<string, string>;
+}
+
+/** What the module's mutating webhook did to the last create of resource ns/name, per the audit log. */
+export function webhookOutcome(resource: string, ns: string, name: string): Webhook | undefined {
+  const events = readFileSync(process.env.CHEIRON_IT_AUDIT ?? "", "utf8")
+    .split("\n")
+    .filter(l => l.includes(`"name":"${name}"`))
+    .map(l => JSON.parse(l) as AuditCreate)
+    .filter(e => e.verb === "create" && e.objectRef?.resource === resource)
+    .filter(e => e.objectRef?.namespace === ns && e.objectRef?.name === name);
+  const a = events.at(-1)?.annotations ?? {};
+  if (Object.keys(a).some(key => key.startsWith("failed-open.mutation.webhook"))) {
+    return "failed-open";
+  }
+  const call = Object.entries(a).find(([key]) => key.startsWith("mutation.webhook.admission"));
+  if (!call) return undefined;
+  return (JSON.parse(call[1]) as { mutated: boolean }).mutated ? "mutated" : "unchanged";
+}
+
+/** Runs `kubectl create … -o json`, retrying only while the namespace's default ServiceAccount is missing. */
+export async function createJson(args: string[], input?: string) {
+  for (;;) {
+    const r = await k(["create", ...args, "-o", "json"], { input, allowFail: true });
+    if (r.code === 0) return JSON.parse(r.stdout);
+    if (!/serviceaccount "default" not found/.test(r.stderr)) throw new Error(r.stderr);
+    await sleep(20);
+  }
+}
+
+/**
+ * Creates an object named `base` (then `base-1`, … while the webhook failed open) and returns it with
+ * what the webhook did. `create(name)` makes it and returns the API's answer.
+ */
+export async function createAdmitted<T = any>(
+  resource: string,
+  ns: string,
+  base: string,
+  create: (name: string) => Promise<T>,
+): Promise<{ obj: T; webhook: Webhook; name: string }> {
+  for (let attempt = 0; ; attempt++) {
+    const name = attempt === 0 ? base : `${base}-${attempt}`;
+    const obj = await create(name);
+    const webhook = await eventually(async () => {
+      const w = webhookOutcome(resource, ns, name);
+      if (!w) throw new Error(`no audit event for the create of ${resource} ${ns}/${name}`);
+      return w;
+    }, 5000);
+    if (webhook !== "failed-open") return { obj, webhook, name };
+    if (attempt >= 30) throw new Error(`the module's webhook failed open ${attempt + 1} times`);
+    console.warn(`[admission] webhook not reached for ${ns}/${name} (pepr dev restarting?); again`);
+    await sleep(2000);
+  }
+}
+
+export const podJson = (
+  ns: string,
+  name: string,
+  image: string,
+  extra: { annotations?: Record<string, string>; pull?: string[] } = {},
+) => ({
+  apiVersion: "v1",
+  kind: "Pod",
+  metadata: {
+    name,
+    namespace: ns,
+    ...(extra.annotations ? { annotations: extra.annotations } : {}),
+  },
+  spec: {
+    serviceAccountName: "default",
+    containers: [{ name: "app", image }],
+    ...(extra.pull ? { imagePullSecrets: extra.pull.map(n => ({ name: n })) } : {}),
+  },
+});
+
+export const createPod = (pod: ReturnType<typeof podJson>) =>
+  createAdmitted("pods", pod.metadata.namespace, pod.metadata.name, name =>
+    createJson(["-f", "-"], JSON.stringify({ ...pod, metadata: { ...pod.metadata, name } })),
+  );
+
+export const createServiceAccount = (ns: string, name: string, extra: string[] = []) =>
+  createAdmitted("serviceaccounts", ns, name, n => createJson(["sa", n, "-n", ns, ...extra]));
+
+/** Whether every Secret in `list` exists in ns (one kubectl call). */
+export async function allSecretsExist(ns: string, list: string[]) {
+  const r = await k(["get", "secret", "-n", ns, ...list, "-o", "name"], { allowFail: true });
+  return r.code === 0 && r.stdout.trim().split("\n").length === list.length;
+}
+
+/**
+ * Runs a timed scenario until one run saw no restart of the module (`pepr dev` restarts it when a file
+ * changes; a restart in the middle would time the restart, not Cheiron). `run(attempt)` gets 0, 1, …
+ */
+export async function withoutRestart<T>(run: (attempt: number) => Promise<T>): Promise<T> {
+  const starts = () => moduleLog().split("Running module").length;
+  for (let attempt = 0; ; attempt++) {
+    const before = starts();
+    const result = await run(attempt);
+    if (starts() === before) return result;
+    if (attempt >= 5) throw new Error(`the module restarted during each of ${attempt + 1} runs`);
+    console.warn(`[admission] the module restarted during run ${attempt}; again`);
+    await sleep(5000);
+  }
+}
