@@ -27,6 +27,10 @@ omitStages: ["RequestReceived"]
 rules:
   - level: Metadata
     verbs: ["create", "update", "patch", "delete"]
+  # The module's reads too (a watch at its start), so bench/admission.ts can count its API calls.
+  - level: Metadata
+    users: ["${MODULE_USER}"]
+    verbs: ["get", "list", "watch"]
   - level: None
 `;
 
