@@ -48,6 +48,9 @@ describe("ServiceAccount admission: one manager", () => {
         const sa = serviceAccount(saAnnotations, list);
         expect(await admitServiceAccount(sa)).toEqual(sa);
       }
+      // Opted out after we attached: still exactly as sent; the controller detaches what we added.
+      const attached = serviceAccount({ ...ours("regcred"), ...saAnnotations }, ["alpha", "regcred"]);
+      expect(await admitServiceAccount(attached)).toEqual(attached);
     },
   );
 

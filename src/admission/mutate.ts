@@ -4,6 +4,7 @@ import type { a, PeprMutateRequest } from "pepr";
 import type { Manager, ObjectMeta, ReferenceMerge } from "../domain/model";
 import { buildAttachNames, buildSecretRegistries } from "../domain/desired";
 import { buildPodImageRegistries } from "../domain/registry";
+import { isOptedOut } from "../domain/selection";
 import { buildDesiredReferences, mergeImagePullSecrets } from "../domain/references";
 import { metrics } from "../metrics";
 import { toObjectMeta } from "../k8s/managers";
@@ -36,8 +37,11 @@ function applyMerge(
   target.metadata.annotations = annotations;
 }
 
-function namespaceOf(req: { Request: { namespace?: string } }, obj: ObjectMeta): ObjectMeta {
-  return admissionView().namespace(obj.namespace ?? req.Request.namespace ?? "");
+function namespaceOf(
+  req: { Request: { namespace?: string } },
+  obj: ObjectMeta,
+): Promise<ObjectMeta> {
+  return admissionView().namespaceFresh(obj.namespace ?? req.Request.namespace ?? "");
 }
 
 export async function mutateServiceAccount(
@@ -46,9 +50,11 @@ export async function mutateServiceAccount(
   await admissionView().ensure();
   const sa = req.Raw;
   const meta = toObjectMeta(sa);
+  const ns = await namespaceOf(req, meta);
+  if (isOptedOut(meta) || isOptedOut(ns)) return;
   const desired = buildDesiredReferences(
     meta,
-    namespaceOf(req, meta),
+    ns,
     admissionView().managers(),
     "ServiceAccount",
     attachable,
@@ -66,9 +72,11 @@ export async function mutatePod(req: PeprMutateRequest<a.Pod>): Promise<void> {
     ...toObjectMeta(pod),
     namespace: pod.metadata?.namespace ?? req.Request.namespace,
   };
+  const ns = await namespaceOf(req, meta);
+  if (isOptedOut(meta) || isOptedOut(ns)) return;
   const desired = buildDesiredReferences(
     meta,
-    namespaceOf(req, meta),
+    ns,
     admissionView().managers(),
     "Pod",
     attachable,

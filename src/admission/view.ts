@@ -26,6 +26,23 @@ export class AdmissionView {
     return this.namespaceMap.get(name) ?? { name };
   }
 
+  /**
+   * The namespace from the view; one that the watch has not delivered yet (created a moment ago) is read
+   * once and kept, so a namespaceSelector sees its labels. This is the only read admission can make.
+   */
+  async namespaceFresh(name: string): Promise<ObjectMeta> {
+    const known = this.namespaceMap.get(name);
+    if (known || !name) return known ?? { name };
+    this.apiCalls++;
+    try {
+      const ns = toObjectMeta(await K8s(kind.Namespace).Get(name));
+      if (!this.namespaceMap.has(name)) this.namespaceMap.set(name, ns);
+      return ns;
+    } catch {
+      return { name };
+    }
+  }
+
   /** Resolves once the view is filled; the first call lists and starts the watches. */
   ensure(): Promise<void> {
     this.warming ??= this.warm().catch(e => {
