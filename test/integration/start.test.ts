@@ -1,0 +1,93 @@
+// `npm start` on a machine with no kubeconfig: it brings up the local control plane and the module, the printed
+// kubeconfig works from another shell, and Ctrl-C leaves no process behind. It runs in a network namespace of
+// its own (port 3000 is taken by the suite's module), so this needs root and `unshare`.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { k8sBinDir } from "../../scripts/k8s-build";
+import { REPO } from "../harness/module";
+import { describeCluster } from "./helpers";
+
+const canUnshare = spawnSync("unshare", ["-n", "true"]).status === 0;
+const describeStart = canUnshare ? describeCluster : describe.skip;
+if (!canUnshare) console.warn("[integration] npm start test skipped: `unshare -n` needs root");
+
+/** Pids of live processes whose command line or environment mentions `text` (pepr dev: its KUBECONFIG). */
+function processesMentioning(text: string): number[] {
+  const mentions = (pid: string, file: string) => {
+    try {
+      return readFileSync(`/proc/${pid}/${file}`, "utf8").includes(text);
+    } catch {
+      return false;
+    }
+  };
+  return readdirSync("/proc")
+    .filter(d => /^\d+$/.test(d) && (mentions(d, "cmdline") || mentions(d, "environ")))
+    .map(Number);
+}
+
+describeStart("npm start", () => {
+  it("starts the local control plane and the module, and Ctrl-C stops everything", async () => {
+    const home = mkdtempSync(join(tmpdir(), "cheiron-home-"));
+    const cacheRoot = dirname(dirname(k8sBinDir()));
+    const child = spawn("unshare", ["-n", "bash", "-c", "ip link set lo up && exec npm start"], {
+      cwd: REPO,
+      env: { ...process.env, HOME: home, KUBECONFIG: "", CHEIRON_K8S_CACHE: cacheRoot, CI: "" },
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.on("data", c => (out += c));
+    child.stderr.on("data", c => (out += c));
+    const exited = new Promise<number | null>(r => child.on("exit", code => r(code)));
+    try {
+      const deadline = Date.now() + 150_000;
+      while (!/Press Ctrl-C/.test(out)) {
+        if (Date.now() > deadline || child.exitCode !== null)
+          throw new Error(`npm start did not come up:\n${out}`);
+        await new Promise(r => setTimeout(r, 500));
+      }
+      const kubeconfig = /^\s+kubeconfig: (\S+)/m.exec(out)?.[1] ?? "";
+      expect(kubeconfig).toContain("cheiron-cp-");
+      expect(out).toContain("starting the local control plane");
+      // "Another shell": enter the namespace npm start runs in and use the printed kubeconfig.
+      const kubectl = spawnSync(
+        "nsenter",
+        [
+          "-t",
+          String(child.pid),
+          "-n",
+          join(k8sBinDir(), "kubectl"),
+          "--kubeconfig",
+          kubeconfig,
+          "get",
+          "ns",
+          "-o",
+          "name",
+        ],
+        { encoding: "utf8" },
+      );
+      expect(kubectl.stderr).toBe("");
+      expect(kubectl.stdout).toContain("namespace/default");
+      const cpDir = dirname(kubeconfig);
+      // etcd, kube-apiserver, kube-controller-manager (command line), pepr dev and its module (environment)
+      expect(processesMentioning(cpDir).length).toBeGreaterThanOrEqual(5);
+
+      process.kill(-child.pid!, "SIGINT"); // what Ctrl-C sends to the foreground process group
+      await exited; // npm itself may die of the signal, as it does at a terminal
+      const stopBy = Date.now() + 30_000;
+      while (!out.includes("no process left behind") && Date.now() < stopBy)
+        await new Promise(r => setTimeout(r, 200));
+      expect(out).toContain("no process left behind");
+      expect(processesMentioning(cpDir)).toEqual([]);
+    } finally {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 240_000);
+});
