@@ -3,7 +3,7 @@
 import type { Manager, ObjectMeta, SourceSecret, ExistingSecret } from "../domain/model";
 import { buildManagerId } from "../domain/ids";
 import { buildAttachNames } from "../domain/desired";
-import { isPlaceholderName } from "../domain/validate";
+import { isPlaceholderName } from "../domain/names";
 import { KIND_NAMESPACED, LABEL_MANAGER } from "../constants";
 import { listManagers, listNamespaces } from "../k8s/managers";
 import { getSourceSecret, listManagedSecrets } from "../k8s/secrets";

@@ -4,7 +4,7 @@ import type { Problem, SecretEntry } from "../api/types";
 import { KIND_NAMESPACED, SECRET_TYPE_DOCKERCFG, SECRET_TYPE_DOCKERCONFIGJSON } from "../constants";
 import { parseDockerConfigRegistries } from "./dockerconfig";
 import type { Manager, SourceSecret } from "./model";
-import { isPlaceholderName } from "./validate";
+import { isPlaceholderName } from "./names";
 
 export type ResolvedEntry =
   | { kind: "inline"; name: string; entry: SecretEntry & { registry: string } }
