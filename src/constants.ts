@@ -17,6 +17,9 @@ export const LABEL_CONTENT_HASH = `${GROUP}/content-hash`;
 /** Human-readable owner, `<Kind>/<namespace>/<name>` (labels cannot hold slashes). */
 export const ANNOTATION_OWNER = `${GROUP}/owner`;
 
+/** On a Secret Cheiron adopted (its owner opted in): when no longer wanted it is released, never deleted. */
+export const ANNOTATION_ADOPTED = `${GROUP}/adopted`;
+
 /** The original Cheiron's annotations, kept so its users recognise them. */
 export const ANNOTATION_RECONCILABLE = `${GROUP}/reconcilable`;
 export const ANNOTATION_RECONCILE_WITH = `${GROUP}/reconcile-with`;

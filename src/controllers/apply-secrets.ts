@@ -2,7 +2,7 @@
 // affected names are no longer attachable; a namespace that is gone is skipped silently.
 import type { Problem } from "../api/types";
 import type { SecretPlan } from "../domain/model";
-import { createSecret, deleteSecret, updateSecret } from "../k8s/secrets";
+import { createSecret, deleteSecret, isAdopted, retireSecret, updateSecret } from "../k8s/secrets";
 import { describeError, isNamespaceGone } from "../k8s/errors";
 import { runBounded } from "./bounded";
 
@@ -73,7 +73,7 @@ export async function applySecretPlan(
           await deleteSecret(u.existing);
           await createSecret(u.desired);
         }
-      : () => updateSecret(u.desired, u.existing);
+      : () => updateSecret(u.desired, u.existing, u.adopt);
     guard(
       u.desired.namespace,
       u.desired.name,
@@ -82,14 +82,16 @@ export async function applySecretPlan(
       () => result.updated++,
     );
   }
-  for (const s of plan.delete)
+  for (const s of plan.delete) {
+    const verb = isAdopted(s) ? "release" : "delete";
     guard(
       s.namespace,
       s.name,
-      "delete",
-      () => deleteSecret(s),
+      verb,
+      () => retireSecret(s),
       () => result.deleted++,
     );
+  }
   await runBounded(jobs, 8);
   return result;
 }

@@ -1,26 +1,24 @@
 // A manager being deleted: with deletionPolicy Delete, remove the references we added and the Secrets we
-// created; with Orphan, leave both in place but hand them over (ownership labels and our bookkeeping removed).
+// created (Secrets we adopted are released, never deleted); with Orphan, leave both in place but hand them over (ownership labels and our bookkeeping removed).
 // Then release the finalizer. A failure keeps the finalizer and is retried.
-import { K8s, kind } from "pepr";
 import type { Manager, ReferenceMerge } from "../domain/model";
 import { buildManagerId } from "../domain/ids";
 import {
-  ANNOTATION_OWNER,
   ANNOTATION_RECONCILABLE,
   ANNOTATION_RECONCILE_WITH,
   ANNOTATION_RECONCILED,
   FINALIZER,
-  LABEL_CONTENT_HASH,
-  LABEL_MANAGED_BY,
   LABEL_MANAGER,
 } from "../constants";
 import { describeError, isNamespaceGone } from "../k8s/errors";
 import { listServiceAccounts, patchServiceAccountReferences } from "../k8s/references";
+import { releaseSecret } from "../k8s/secrets";
 import { emitEvent as report, setFinalizer } from "../k8s/report";
 import { applySecretPlan } from "./apply-secrets";
 import { reconcileServiceAccounts } from "./attach";
 import { runBounded } from "./bounded";
 import { Snapshot } from "./snapshot";
+import { metrics } from "../metrics";
 
 export async function cleanupManager(snapshot: Snapshot, m: Manager): Promise<boolean> {
   if (!m.finalizers?.includes(FINALIZER)) return true;
@@ -37,6 +35,7 @@ export async function cleanupManager(snapshot: Snapshot, m: Manager): Promise<bo
       { create: [], update: [], delete: owned, problems: [], attachable: {} },
       false,
     );
+    metrics.countWrites(del, detach, 0);
     failures = [...detach.failures, ...del.failures].map(f => f.message);
     summary = `deleted ${del.deleted} Secrets, detached ${detach.detached} references`;
   } else {
@@ -63,32 +62,15 @@ export async function cleanupManager(snapshot: Snapshot, m: Manager): Promise<bo
 
 async function releaseSecrets(owned: Snapshot["managedSecrets"]): Promise<string[]> {
   const failures: string[] = [];
-  const drop = [LABEL_MANAGED_BY, LABEL_MANAGER, LABEL_CONTENT_HASH];
-  await runBounded(
-    owned.map(s => async () => {
-      const labels = Object.fromEntries(
-        Object.entries(s.labels ?? {}).filter(([k]) => !drop.includes(k)),
-      );
-      const annotations = Object.fromEntries(
-        Object.entries(s.annotations ?? {}).filter(([k]) => k !== ANNOTATION_OWNER),
-      );
-      try {
-        await K8s(kind.Secret, { name: s.name, namespace: s.namespace }).Patch([
-          { op: "replace", path: "/metadata/resourceVersion", value: s.resourceVersion },
-          { op: "replace", path: "/metadata/labels", value: labels },
-          {
-            op: s.annotations ? "replace" : "add",
-            path: "/metadata/annotations",
-            value: annotations,
-          },
-        ]);
-      } catch (e) {
-        if (!isNamespaceGone(e))
-          failures.push(`Secret ${s.namespace}/${s.name}: ${describeError(e)}.`);
-      }
-    }),
-    8,
-  );
+  const jobs = owned.map(s => async () => {
+    try {
+      await releaseSecret(s);
+    } catch (e) {
+      if (!isNamespaceGone(e))
+        failures.push(`Secret ${s.namespace}/${s.name}: ${describeError(e)}.`);
+    }
+  });
+  await runBounded(jobs, 8);
   return failures;
 }
 

@@ -2,6 +2,7 @@
 import { K8s, kind } from "pepr";
 import type { DesiredSecret, ExistingSecret, SourceSecret } from "../domain/model";
 import {
+  ANNOTATION_ADOPTED,
   ANNOTATION_OWNER,
   LABEL_CONTENT_HASH,
   LABEL_MANAGED_BY,
@@ -60,7 +61,8 @@ export async function listSecretsNamed(
   return lists.flatMap(l => l.items.map(toExistingSecret)).filter(s => wanted.has(s.namespace));
 }
 
-function ownedMetadata(d: DesiredSecret, existing?: ExistingSecret) {
+function ownedMetadata(d: DesiredSecret, existing?: ExistingSecret, adopt = false) {
+  const adopted = adopt || existing?.annotations?.[ANNOTATION_ADOPTED] === "true";
   return {
     labels: {
       ...(existing?.labels ?? {}),
@@ -68,7 +70,11 @@ function ownedMetadata(d: DesiredSecret, existing?: ExistingSecret) {
       [LABEL_MANAGER]: d.managerId,
       [LABEL_CONTENT_HASH]: d.hash,
     },
-    annotations: { ...(existing?.annotations ?? {}), [ANNOTATION_OWNER]: d.owner },
+    annotations: {
+      ...(existing?.annotations ?? {}),
+      [ANNOTATION_OWNER]: d.owner,
+      ...(adopted ? { [ANNOTATION_ADOPTED]: "true" } : {}),
+    },
   };
 }
 
@@ -83,8 +89,12 @@ export async function createSecret(d: DesiredSecret): Promise<void> {
 }
 
 /** Replaces data, labels and owner annotation, guarded by resourceVersion (a concurrent edit gives 409). */
-export async function updateSecret(d: DesiredSecret, existing: ExistingSecret): Promise<void> {
-  const md = ownedMetadata(d, existing);
+export async function updateSecret(
+  d: DesiredSecret,
+  existing: ExistingSecret,
+  adopt = false,
+): Promise<void> {
+  const md = ownedMetadata(d, existing, adopt);
   await K8s(kind.Secret, { name: d.name, namespace: d.namespace }).Patch([
     { op: "replace", path: "/metadata/resourceVersion", value: existing.resourceVersion },
     { op: existing.labels ? "replace" : "add", path: "/metadata/labels", value: md.labels },
@@ -100,3 +110,31 @@ export async function updateSecret(d: DesiredSecret, existing: ExistingSecret): 
 export async function deleteSecret(s: ExistingSecret): Promise<void> {
   await K8s(kind.Secret).InNamespace(s.namespace).Delete(s.name);
 }
+
+export const isAdopted = (s: ExistingSecret) => s.annotations?.[ANNOTATION_ADOPTED] === "true";
+
+/** Hands a Secret back: Cheiron's labels and annotations removed, data left as it is. */
+export async function releaseSecret(s: ExistingSecret): Promise<void> {
+  const ours = [
+    LABEL_MANAGED_BY,
+    LABEL_MANAGER,
+    LABEL_CONTENT_HASH,
+    ANNOTATION_OWNER,
+    ANNOTATION_ADOPTED,
+  ];
+  const keep = (m?: Record<string, string>) =>
+    Object.fromEntries(Object.entries(m ?? {}).filter(([k]) => !ours.includes(k)));
+  await K8s(kind.Secret, { name: s.name, namespace: s.namespace }).Patch([
+    { op: "replace", path: "/metadata/resourceVersion", value: s.resourceVersion },
+    { op: s.labels ? "replace" : "add", path: "/metadata/labels", value: keep(s.labels) },
+    {
+      op: s.annotations ? "replace" : "add",
+      path: "/metadata/annotations",
+      value: keep(s.annotations),
+    },
+  ]);
+}
+
+/** What "delete" means for a Secret Cheiron owns: created ones are deleted, adopted ones released. */
+export const retireSecret = (s: ExistingSecret) =>
+  isAdopted(s) ? releaseSecret(s) : deleteSecret(s);

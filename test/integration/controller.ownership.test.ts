@@ -1,0 +1,74 @@
+// Ownership rules at the edges: a Secret whose owner opts in is adopted (labels added, data replaced), one of
+// another type cannot change type and is reported, and a source Secret of the wrong type is a reported problem.
+import {
+  apply,
+  decodeDockerConfig,
+  describeCluster,
+  eventually,
+  inline,
+  k,
+  kJson,
+  manager,
+  names,
+  newNamespace,
+  status,
+} from "./helpers";
+
+const reasons = (st: any) => (st.problems ?? []).map((p: any) => `${p.secret}:${p.reason}`).sort();
+
+describeCluster("controller: ownership", () => {
+  it("adopts an opted-in Secret of the same type, reports one of another type, and reports a wrong-type source", async () => {
+    const ns = await newNamespace("adopt");
+    await k([
+      "create",
+      "secret",
+      "docker-registry",
+      "adoptable",
+      "-n",
+      ns,
+      "--docker-server=old.example.com",
+      "--docker-username=u",
+      "--docker-password=old",
+    ]);
+    await k(["annotate", "secret", "adoptable", "-n", ns, "cheiron.anny.co/reconcilable=true"]);
+    await k(["create", "secret", "generic", "wrongtype", "-n", ns, "--from-literal=a=b"]);
+    await k(["annotate", "secret", "wrongtype", "-n", ns, "cheiron.anny.co/reconcilable=true"]);
+    await k(["create", "secret", "generic", "opaque-source", "-n", ns, "--from-literal=a=b"]);
+    await apply(
+      manager("ImagePullSecretManager", "m", {
+        secrets: [
+          inline("adoptable", "ghcr.io", "new"),
+          inline("wrongtype"),
+          { existingSecretRef: { name: "opaque-source" } },
+        ],
+      }),
+      ns,
+    );
+    await eventually(async () => {
+      const adopted = await kJson(["get", "secret", "adoptable", "-n", ns]);
+      expect(adopted.metadata.labels["cheiron.anny.co/manager"]).toBe(`ipsm.${ns}.m`);
+      expect(Object.keys(decodeDockerConfig(adopted).auths)).toEqual(["ghcr.io"]);
+      expect(reasons(await status("ipsm", "m", ns))).toEqual([
+        "opaque-source:SourceSecretInvalid",
+        "wrongtype:SecretConflict",
+      ]);
+      expect(names((await kJson(["get", "sa", "default", "-n", ns])).imagePullSecrets)).toEqual([
+        "adoptable",
+      ]);
+    });
+    const wrong = await kJson(["get", "secret", "wrongtype", "-n", ns]);
+    expect(wrong.type).toBe("Opaque");
+    expect(wrong.metadata.labels?.["cheiron.anny.co/manager"]).toBeUndefined();
+    const adopted = await kJson(["get", "secret", "adoptable", "-n", ns]);
+    expect(adopted.metadata.annotations["cheiron.anny.co/adopted"]).toBe("true");
+    // Deleting the manager releases what it adopted (the user's Secret stays, with Cheiron's data) and
+    // touches neither of the others.
+    await k(["delete", "ipsm", "m", "-n", ns, "--wait=true", "--timeout=30s"]);
+    const left = (await kJson(["get", "secrets", "-n", ns])).items.map((s: any) => s.metadata.name);
+    expect(left.sort()).toEqual(["adoptable", "opaque-source", "wrongtype"]);
+    const released = await kJson(["get", "secret", "adoptable", "-n", ns]);
+    expect(released.metadata.labels?.["cheiron.anny.co/manager"]).toBeUndefined();
+    expect(released.metadata.annotations?.["cheiron.anny.co/adopted"]).toBeUndefined();
+    expect(released.metadata.annotations?.["cheiron.anny.co/reconcilable"]).toBe("true");
+  });
+});
