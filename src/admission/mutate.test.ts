@@ -49,7 +49,10 @@ describe("ServiceAccount admission: one manager", () => {
         expect(await admitServiceAccount(sa)).toEqual(sa);
       }
       // Opted out after we attached: still exactly as sent; the controller detaches what we added.
-      const attached = serviceAccount({ ...ours("regcred"), ...saAnnotations }, ["alpha", "regcred"]);
+      const attached = serviceAccount({ ...ours("regcred"), ...saAnnotations }, [
+        "alpha",
+        "regcred",
+      ]);
       expect(await admitServiceAccount(attached)).toEqual(attached);
     },
   );
