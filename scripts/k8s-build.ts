@@ -11,11 +11,16 @@ import { join, resolve } from "node:path";
 const envDir = resolve(__dirname, "../test/k8s-env");
 const K8S_VERSION = "v1.37.2";
 
-export function k8sBinDir(): string {
-  const sum = readFileSync(join(envDir, "go.sum"));
+/** `<root>/<version>-<first 16 hex of sha256(go.sum)>/bin`: a new go.sum means a new folder. */
+export function goCacheBinDir(recipeDir: string, root: string, version: string): string {
+  const sum = readFileSync(join(recipeDir, "go.sum"));
   const key = createHash("sha256").update(sum).digest("hex").slice(0, 16);
+  return join(root, `${version}-${key}`, "bin");
+}
+
+export function k8sBinDir(): string {
   const root = process.env.CHEIRON_K8S_CACHE || join(homedir(), ".cache", "cheiron", "k8s");
-  return join(root, `${K8S_VERSION}-${key}`, "bin");
+  return goCacheBinDir(envDir, root, K8S_VERSION);
 }
 
 const [major, minor] = K8S_VERSION.slice(1).split(".");
@@ -30,44 +35,49 @@ const versionFlags = [
   `-X k8s.io/client-go/pkg/version.gitMinor=${minor}`,
 ].join(" ");
 
-const targets = [
+const targets: GoTarget[] = [
   ["etcd", "go.etcd.io/etcd/server/v3", ""],
   ["kube-apiserver", "k8s.io/kubernetes/cmd/kube-apiserver", versionFlags],
   ["kube-controller-manager", "k8s.io/kubernetes/cmd/kube-controller-manager", versionFlags],
   ["kubectl", "k8s.io/kubernetes/cmd/kubectl", versionFlags],
 ];
 
-function run(step: string, args: string[]) {
+/** [binary name, Go package, extra -ldflags]. */
+export type GoTarget = [string, string, string];
+
+function run(tag: string, cwd: string, step: string, args: string[]) {
   const t0 = Date.now();
-  console.log(`[k8s:build] ${step} ...`);
+  console.log(`[${tag}] ${step} ...`);
   const env = {
     ...process.env,
     GOTOOLCHAIN: "local",
     CGO_ENABLED: "0",
     GOFLAGS: "-buildvcs=false",
   };
-  const r = spawnSync("go", args, { cwd: envDir, env, stdio: "inherit" });
-  if (r.error)
-    throw new Error(`[k8s:build] cannot run go (${r.error.message}): install Go >= 1.26`);
-  if (r.status !== 0) throw new Error(`[k8s:build] ${step} failed with exit code ${r.status}`);
-  console.log(`[k8s:build] ${step} took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const r = spawnSync("go", args, { cwd, env, stdio: "inherit" });
+  if (r.error) throw new Error(`[${tag}] cannot run go (${r.error.message}): install Go >= 1.26`);
+  if (r.status !== 0) throw new Error(`[${tag}] ${step} failed with exit code ${r.status}`);
+  console.log(`[${tag}] ${step} took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-export function buildK8s(): string {
-  const bin = k8sBinDir();
+/**
+ * Builds the targets of the Go module recipe in `recipeDir` into `bin` (static, -trimpath, the local
+ * toolchain) unless they are there already; returns `bin`. `tag` prefixes the log lines.
+ */
+export function buildGoTools(tag: string, recipeDir: string, bin: string, targets: GoTarget[]) {
   const missing = targets.filter(([name]) => !existsSync(join(bin, name)));
   if (missing.length === 0) {
-    console.log(`[k8s:build] cached: ${bin}`);
+    console.log(`[${tag}] cached: ${bin}`);
     return bin;
   }
   const t0 = Date.now();
   mkdirSync(bin, { recursive: true });
-  run("go version", ["version"]);
-  run("module resolution (go mod download)", ["mod", "download"]);
+  run(tag, recipeDir, "go version", ["version"]);
+  run(tag, recipeDir, "module resolution (go mod download)", ["mod", "download"]);
   for (const [name, pkg, ldflags] of missing) {
     const tmp = join(bin, `.${name}.tmp`);
     rmSync(tmp, { force: true });
-    run(`build ${name}`, [
+    run(tag, recipeDir, `build ${name}`, [
       "build",
       "-trimpath",
       "-ldflags",
@@ -79,8 +89,12 @@ export function buildK8s(): string {
     renameSync(tmp, join(bin, name));
   }
   writeFileSync(join(bin, "..", "built-at"), new Date().toISOString() + "\n");
-  console.log(`[k8s:build] done in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${bin}`);
+  console.log(`[${tag}] done in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${bin}`);
   return bin;
+}
+
+export function buildK8s(): string {
+  return buildGoTools("k8s:build", envDir, k8sBinDir(), targets);
 }
 
 if (require.main === module) {
