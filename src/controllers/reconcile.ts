@@ -104,7 +104,12 @@ async function reconcileLive(snapshot: Snapshot, m: Manager): Promise<boolean> {
     const details = [...failures, ...plan.problems].slice(0, 3).map(p => p.message);
     await report(m, event.type, event.reason, [event.message, ...details].join(" "));
   }
-  metrics.countWrites(writes, attach, plan.problems.length);
+  // A dry run only describes its Secret writes (and makes no reference changes): count none.
+  metrics.countWrites(
+    dryRun ? { created: 0, updated: 0, deleted: 0 } : writes,
+    attach,
+    plan.problems.length,
+  );
   return failures.length === 0;
 }
 
