@@ -28,7 +28,7 @@ export const ANNOTATION_RECONCILED = `${GROUP}/reconciled`;
 export const ANNOTATION_IGNORE = `${GROUP}/ignore`;
 
 export const FINALIZER = `${GROUP}/finalizer`;
-/** Reported as the Events' reporting component and the writes' field manager. */
+/** The Events' reporting component. (Writes are JSON patches, recorded under kubernetes-fluent-client.) */
 export const FIELD_MANAGER = "cheiron";
 
 /** Namespaces a ClusterImagePullSecretManager never touches unless it lists them in includeSystemNamespaces. */

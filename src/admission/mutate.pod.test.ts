@@ -76,7 +76,7 @@ describe("Pod admission: registry-aware matching", () => {
   });
 
   it.each([
-    ["unknown registries: kept", undefined, "nginx", ["shared"]],
+    ["no status yet (not confirmed): left out", undefined, "nginx", undefined],
     ["known, matching", [{ secret: "shared", registries: ["quay.io"] }], "quay.io/a/b", ["shared"]],
     ["known, not matching", [{ secret: "shared", registries: ["quay.io"] }], "nginx", undefined],
   ])("an existing Secret with %s", async (_, registries, image, want) => {

@@ -144,8 +144,13 @@ describe("ServiceAccount admission: re-admission and UPDATE", () => {
 });
 
 describe("ServiceAccount admission: names the manager's status blocks", () => {
+  // The status of a manager whose sources exist lists them in status.registries (they are confirmed).
+  const confirmed = (...secrets: string[]) => secrets.map(secret => ({ secret, registries: [] }));
   const problem = (namespace: string, secret: string, reason: string) => ({
-    status: { problems: [{ namespace, secret, reason, message: "m" }] },
+    status: {
+      problems: [{ namespace, secret, reason, message: "m" }],
+      registries: confirmed("shared", "pull"),
+    },
   });
   const inlineTwo = [entry("regcred"), entry("other")];
 
@@ -170,7 +175,13 @@ describe("ServiceAccount admission: names the manager's status blocks", () => {
       problem("team-a", "shared", "SourceSecretInvalid"),
       ["other"],
     ],
-    ["no problem", [ref("shared"), entry("other")], {}, ["shared", "other"]],
+    [
+      "no problem",
+      [ref("shared"), entry("other")],
+      { status: { registries: confirmed("shared") } },
+      ["shared", "other"],
+    ],
+    ["source not confirmed by a status yet", [ref("shared"), entry("other")], {}, ["other"]],
   ])("namespaced manager, %s", async (_, secrets, extra, want) => {
     world([namespacedManager("pull", "team-a", { secrets }, extra as object)]);
     const out = await admitServiceAccount(serviceAccount());

@@ -2,16 +2,20 @@
 // covers them, merged into their own list. No API call here: everything comes from the admission view.
 import type { a, PeprMutateRequest } from "pepr";
 import type { Manager, ObjectMeta, ReferenceMerge } from "../domain/model";
-import { buildAttachNames, buildSecretRegistries } from "../domain/desired";
+import { buildConfirmedAttachNames, buildSecretRegistries } from "../domain/desired";
 import { buildPodImageRegistries } from "../domain/registry";
 import { isOptedOut } from "../domain/selection";
-import { buildDesiredReferences, mergeImagePullSecrets } from "../domain/references";
+import {
+  buildAdditiveReferences,
+  buildDesiredReferences,
+  mergeImagePullSecrets,
+} from "../domain/references";
 import { metrics } from "../metrics";
 import { toObjectMeta } from "../k8s/managers";
 import { admissionView } from "./view";
 
 /** What admission may reference: what the controller has, or is about to create, in that namespace. */
-const attachable = (m: Manager, ns: string) => (m.spec.dryRun ? [] : buildAttachNames(m, ns));
+const attachable = (m: Manager, ns: string) => buildConfirmedAttachNames(m, ns);
 const knownRegistries = (m: Manager, ns: string) =>
   buildSecretRegistries(
     m,
@@ -59,7 +63,8 @@ export async function mutateServiceAccount(
     "ServiceAccount",
     attachable,
   );
-  const merge = mergeImagePullSecrets(sa.imagePullSecrets, sa.metadata?.annotations, desired);
+  const additive = buildAdditiveReferences(desired, sa.imagePullSecrets, sa.metadata?.annotations);
+  const merge = mergeImagePullSecrets(sa.imagePullSecrets, sa.metadata?.annotations, additive);
   if (!merge.changed) return;
   applyMerge(sa, merge);
   metrics.serviceAccountMutated();
@@ -84,11 +89,9 @@ export async function mutatePod(req: PeprMutateRequest<a.Pod>): Promise<void> {
     knownRegistries,
   );
   pod.spec ??= { containers: [] };
-  const merge = mergeImagePullSecrets(
-    pod.spec.imagePullSecrets,
-    pod.metadata?.annotations,
-    desired,
-  );
+  const current = pod.spec.imagePullSecrets;
+  const additive = buildAdditiveReferences(desired, current, pod.metadata?.annotations);
+  const merge = mergeImagePullSecrets(current, pod.metadata?.annotations, additive);
   if (!merge.changed) return;
   const target = { imagePullSecrets: pod.spec.imagePullSecrets, metadata: pod.metadata };
   applyMerge(target, merge);

@@ -2,7 +2,7 @@
 // plus the source Secrets of the manager at hand. Everything else is computed from this.
 import type { Manager, ObjectMeta, SourceSecret, ExistingSecret } from "../domain/model";
 import { buildManagerId } from "../domain/ids";
-import { buildAttachNames } from "../domain/desired";
+import { buildConfirmedAttachNames } from "../domain/desired";
 import { isPlaceholderName } from "../domain/names";
 import { KIND_NAMESPACED, LABEL_MANAGER } from "../constants";
 import { listManagers, listNamespaces } from "../k8s/managers";
@@ -43,8 +43,8 @@ export async function readSources(m: Manager): Promise<SourceSecret[]> {
 }
 
 /**
- * The names another manager has ready to attach in a namespace: what it wants there, limited to Secrets that
- * exist and are labelled as its own (or, for a namespaced manager, the existing Secrets it uses as they are).
+ * The names another manager has ready to attach in a namespace: what its last status confirms (see
+ * buildConfirmedAttachNames), limited to Secrets that exist labelled as its own, or that it uses as they are.
  */
 export function buildAttachableOfOther(
   snapshot: Snapshot,
@@ -58,9 +58,9 @@ export function buildAttachableOfOther(
       .map(s => s.name),
   );
   const usedAsIs = new Set(
-    other.kind === KIND_NAMESPACED && !other.spec.dryRun
-      ? buildSourceRefs(other).map(r => r.name)
-      : [],
+    buildSourceRefs(other)
+      .filter(r => r.namespace === namespace)
+      .map(r => r.name),
   );
-  return buildAttachNames(other, namespace).filter(n => owned.has(n) || usedAsIs.has(n));
+  return buildConfirmedAttachNames(other, namespace).filter(n => owned.has(n) || usedAsIs.has(n));
 }

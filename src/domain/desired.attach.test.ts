@@ -1,5 +1,5 @@
 import type { Problem } from "../api/types";
-import { buildAttachNames, buildSecretRegistries } from "./desired";
+import { buildAttachNames, buildConfirmedAttachNames, buildSecretRegistries } from "./desired";
 import type { Manager, SourceSecret } from "./model";
 import { clusterManager, hubEntry, namespacedManager, ref, sources } from "./test-fixtures";
 
@@ -92,4 +92,26 @@ describe("buildSecretRegistries", () => {
   ])("%s", (_, m, namespace, known, expected) =>
     expect(buildSecretRegistries(m, namespace, known)).toEqual(expected),
   );
+});
+
+describe("buildConfirmedAttachNames", () => {
+  const spec = {
+    secrets: [
+      { name: "inline", registry: "ghcr.io", username: "u", password: "p" },
+      { existingSecretRef: { name: "gitlab-registry" } },
+      { existingSecretRef: { name: "present" } },
+    ],
+  };
+  const confirmedStatus = {
+    registries: [{ secret: "present", registries: ["registry.example.com"] }],
+  };
+
+  it.each([
+    ["no status yet: inline only", undefined, {}, ["inline"]],
+    ["status confirms one source", confirmedStatus, {}, ["inline", "present"]],
+    ["a dry-run manager has nothing ready", confirmedStatus, { dryRun: true }, []],
+  ])("%s", (_, status, extra, expected) => {
+    const m = namespacedManager("m", "team", { ...spec, ...extra }, { status });
+    expect(buildConfirmedAttachNames(m, "team")).toEqual(expected);
+  });
 });

@@ -110,3 +110,15 @@ export function buildSecretRegistries(
   }
   return out;
 }
+
+/**
+ * What a manager has ready in a namespace as far as admission (or another manager's reconcile) can tell without
+ * reading Secrets: its inline Secrets (the controller creates them) and the Secrets its last status confirmed
+ * in `status.registries` (sources that exist). An unconfirmed source is never referenced, so nothing dangles.
+ */
+export function buildConfirmedAttachNames(m: Manager, namespace: string): string[] {
+  if (m.spec.dryRun) return [];
+  const confirmed = new Set((m.status?.registries ?? []).map(r => r.secret));
+  const inline = new Set(resolveEntries(m).flatMap(r => (r.kind === "inline" ? [r.name] : [])));
+  return buildAttachNames(m, namespace).filter(n => inline.has(n) || confirmed.has(n));
+}

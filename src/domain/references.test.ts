@@ -1,4 +1,4 @@
-import { mergeImagePullSecrets } from "./references";
+import { buildAdditiveReferences, mergeImagePullSecrets } from "./references";
 
 const RW = "cheiron.anny.co/reconcile-with";
 const RA = "cheiron.anny.co/reconcilable";
@@ -102,5 +102,23 @@ describe("mergeImagePullSecrets", () => {
     const second = mergeImagePullSecrets(first.imagePullSecrets, applied, ["a", "b"]);
     expect(second.changed).toBe(false);
     expect(second.imagePullSecrets).toEqual(first.imagePullSecrets);
+  });
+});
+
+describe("buildAdditiveReferences", () => {
+  const rw = (v: string) => ({ "cheiron.anny.co/reconcile-with": v });
+  it.each([
+    ["nothing recorded", ["a"], [{ name: "u" }], undefined, ["a"]],
+    [
+      "ours still listed are kept",
+      ["a"],
+      [{ name: "u" }, { name: "old" }],
+      rw("old"),
+      ["a", "old"],
+    ],
+    ["ours no longer listed are not brought back", ["a"], [{ name: "u" }], rw("old"), ["a"]],
+    ["no duplicates", ["a"], [{ name: "a" }], rw("a"), ["a"]],
+  ])("%s", (_, desired, current, annotations, expected) => {
+    expect(buildAdditiveReferences(desired, current, annotations)).toEqual(expected);
   });
 });

@@ -117,3 +117,19 @@ export function buildDesiredReferences(
   }
   return names;
 }
+
+/**
+ * Admission only adds: the desired names plus the entries already recorded as ours that are still in the list.
+ * Removing is the controller's job, so a view that lags a moment behind the controller never undoes its work.
+ */
+export function buildAdditiveReferences(
+  desired: string[],
+  current: { name?: string }[] | undefined,
+  annotations: Record<string, string> | undefined,
+): string[] {
+  const present = new Set((current ?? []).map(r => r.name));
+  const kept = parseNames(annotations?.[ANNOTATION_RECONCILE_WITH]).filter(
+    n => present.has(n) && !desired.includes(n),
+  );
+  return [...desired, ...kept];
+}
