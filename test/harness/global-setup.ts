@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { buildK8s } from "../../scripts/k8s-build";
 import { startControlPlane, stopControlPlane, ControlPlane } from "./control-plane";
-import { startModule, RunningModule } from "./module";
+import { snapshotModule, startModule, RunningModule } from "./module";
 import { MODULE_ENV } from "./env";
 
 declare global {
@@ -25,7 +25,8 @@ export default async function globalSetup() {
     const bin = process.env.CHEIRON_K8S_BIN || buildK8s();
     process.env.CHEIRON_K8S_BIN = bin;
     cp = await startControlPlane(bin);
-    const module = await startModule(cp.moduleKubeconfig, cp.dir, { env: MODULE_ENV });
+    const cwd = snapshotModule(cp.dir);
+    const module = await startModule(cp.moduleKubeconfig, cp.dir, { env: MODULE_ENV, cwd });
     globalThis.__cheiron = { cp, module };
     Object.assign(process.env, {
       CHEIRON_IT_KUBECONFIG: cp.kubeconfig,

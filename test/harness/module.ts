@@ -1,7 +1,7 @@
 // Runs the module against a control plane the way `npx pepr dev --host localhost` does, with the two fixes
 // it needs: the PeprStore CRD exists and is Established before start, and the webhook configurations are
 // deleted on teardown (killing `pepr dev` leaves them behind).
-import { writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { httpsGet, Proc, sleep, startProc, stopProc } from "./proc";
 import { kubectl } from "./kubectl";
@@ -53,10 +53,33 @@ export async function installCRDs(kubeconfig: string, dir: string) {
   ]);
 }
 
+/**
+ * A copy of the module's sources (node_modules linked) for `pepr dev` to run from, so that nothing done to the
+ * working tree during a test run (an edit, or `pepr build`, which rewrites files when it formats them) makes
+ * `pepr dev` rebuild and restart the module under the tests.
+ */
+export function snapshotModule(dir: string): string {
+  const target = join(dir, "module");
+  mkdirSync(target);
+  const files = [
+    "package.json",
+    "pepr.ts",
+    "tsconfig.json",
+    "tsconfig.check.json",
+    ".prettierrc",
+    "eslint.config.mjs",
+  ];
+  for (const f of files) cpSync(join(REPO, f), join(target, f));
+  for (const d of ["capabilities", "src"])
+    cpSync(join(REPO, d), join(target, d), { recursive: true });
+  symlinkSync(join(REPO, "node_modules"), join(target, "node_modules"));
+  return target;
+}
+
 export async function startModule(
   kubeconfig: string,
   dir: string,
-  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {},
 ): Promise<RunningModule> {
   const t0 = Date.now();
   await installCRDs(kubeconfig, dir);
@@ -66,7 +89,7 @@ export async function startModule(
     dir,
     ["dev", "--host", "localhost", "--yes"],
     {
-      cwd: REPO,
+      cwd: opts.cwd ?? REPO,
       env: { ...process.env, KUBECONFIG: kubeconfig, ...opts.env },
     },
   );
