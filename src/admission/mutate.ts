@@ -48,52 +48,53 @@ function namespaceOf(
   return admissionView().namespaceFresh(obj.namespace ?? req.Request.namespace ?? "");
 }
 
-export async function mutateServiceAccount(
-  req: PeprMutateRequest<a.ServiceAccount>,
-): Promise<void> {
+/** What admission changes on a ServiceAccount or Pod: nothing (undefined) or the merge to apply. */
+async function planAdmission(
+  req: { Request: { namespace?: string } },
+  meta: ObjectMeta,
+  current: { name?: string }[] | undefined,
+  mode: "ServiceAccount" | "Pod",
+  podRegistries?: string[],
+): Promise<ReferenceMerge | undefined> {
   await admissionView().ensure();
-  const sa = req.Raw;
-  const meta = toObjectMeta(sa);
   const ns = await namespaceOf(req, meta);
-  if (isOptedOut(meta) || isOptedOut(ns)) return;
+  if (isOptedOut(meta) || isOptedOut(ns)) return undefined; // exactly as sent; the controller detaches
+  const managers = admissionView().managers();
   const desired = buildDesiredReferences(
     meta,
     ns,
-    admissionView().managers(),
-    "ServiceAccount",
+    managers,
+    mode,
     attachable,
+    podRegistries,
+    knownRegistries,
   );
-  const additive = buildAdditiveReferences(desired, sa.imagePullSecrets, sa.metadata?.annotations);
-  const merge = mergeImagePullSecrets(sa.imagePullSecrets, sa.metadata?.annotations, additive);
-  if (!merge.changed) return;
+  const additive = buildAdditiveReferences(desired, current, meta.annotations);
+  const merge = mergeImagePullSecrets(current, meta.annotations, additive);
+  return merge.changed ? merge : undefined;
+}
+
+export async function mutateServiceAccount(
+  req: PeprMutateRequest<a.ServiceAccount>,
+): Promise<void> {
+  const sa = req.Raw;
+  const merge = await planAdmission(req, toObjectMeta(sa), sa.imagePullSecrets, "ServiceAccount");
+  if (!merge) return;
   applyMerge(sa, merge);
   metrics.serviceAccountMutated();
 }
 
 export async function mutatePod(req: PeprMutateRequest<a.Pod>): Promise<void> {
-  await admissionView().ensure();
   const pod = req.Raw;
   const meta = {
     ...toObjectMeta(pod),
     namespace: pod.metadata?.namespace ?? req.Request.namespace,
   };
-  const ns = await namespaceOf(req, meta);
-  if (isOptedOut(meta) || isOptedOut(ns)) return;
-  const desired = buildDesiredReferences(
-    meta,
-    ns,
-    admissionView().managers(),
-    "Pod",
-    attachable,
-    buildPodImageRegistries(pod),
-    knownRegistries,
-  );
   pod.spec ??= { containers: [] };
   const current = pod.spec.imagePullSecrets;
-  const additive = buildAdditiveReferences(desired, current, pod.metadata?.annotations);
-  const merge = mergeImagePullSecrets(current, pod.metadata?.annotations, additive);
-  if (!merge.changed) return;
-  const target = { imagePullSecrets: pod.spec.imagePullSecrets, metadata: pod.metadata };
+  const merge = await planAdmission(req, meta, current, "Pod", buildPodImageRegistries(pod));
+  if (!merge) return;
+  const target = { imagePullSecrets: current, metadata: pod.metadata };
   applyMerge(target, merge);
   if (target.imagePullSecrets)
     pod.spec.imagePullSecrets = target.imagePullSecrets as { name: string }[];

@@ -14,6 +14,7 @@ import {
   manager,
   names,
   newNamespace,
+  serviceAccount,
   status,
   waitGone,
 } from "./helpers";
@@ -25,15 +26,7 @@ describeCluster("controller: one namespace", () => {
     const ns = await newNamespace("seed");
     await eventually(() => kJson(["get", "sa", "default", "-n", ns]));
     await createPullSecret(ns, "gitlab-registry", "registry.gitlab.com");
-    await apply(
-      JSON.stringify({
-        apiVersion: "v1",
-        kind: "ServiceAccount",
-        metadata: { name: "app" },
-        imagePullSecrets: [{ name: "user-own" }],
-      }),
-      ns,
-    );
+    await apply(serviceAccount("app", ["user-own"]), ns);
     await k(["apply", "-n", ns, "-f", "-"], { input: seed });
 
     const hub = await eventually(() => kJson(["get", "secret", "docker-hub", "-n", ns]));
@@ -80,15 +73,7 @@ describeCluster("controller: one namespace", () => {
 
   it("rotation from the CR reaches the Secret; a deleted managed Secret is restored; user entries survive both", async () => {
     const ns = await newNamespace("rotate");
-    await apply(
-      JSON.stringify({
-        apiVersion: "v1",
-        kind: "ServiceAccount",
-        metadata: { name: "app" },
-        imagePullSecrets: [{ name: "a" }, { name: "b" }],
-      }),
-      ns,
-    );
+    await apply(serviceAccount("app", ["a", "b"]), ns);
     const spec = (password: string) => ({ secrets: [inline("regcred", "ghcr.io", password)] });
     await apply(manager("ImagePullSecretManager", "rot", spec("first")), ns);
     await eventually(async () => {

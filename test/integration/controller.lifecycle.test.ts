@@ -13,6 +13,7 @@ import {
   moduleWrites,
   names,
   newNamespace,
+  serviceAccount,
   status,
   uid,
 } from "./helpers";
@@ -58,15 +59,7 @@ describeCluster("controller: lifecycle", () => {
 
   it("an opt-out added later removes the references we added there, and only there", async () => {
     const ns = await newNamespace("optlater");
-    await apply(
-      JSON.stringify({
-        apiVersion: "v1",
-        kind: "ServiceAccount",
-        metadata: { name: "app" },
-        imagePullSecrets: [{ name: "mine" }],
-      }),
-      ns,
-    );
+    await apply(serviceAccount("app", ["mine"]), ns);
     await apply(manager("ImagePullSecretManager", "m", { secrets: [inline("ours")] }), ns);
     await eventually(async () => {
       expect(names((await kJson(["get", "sa", "app", "-n", ns])).imagePullSecrets)).toEqual([

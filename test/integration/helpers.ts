@@ -110,6 +110,15 @@ export function manager(
   });
 }
 
+/** A ServiceAccount manifest with the user's own imagePullSecrets. */
+export const serviceAccount = (name: string, pulls: string[]) =>
+  JSON.stringify({
+    apiVersion: "v1",
+    kind: "ServiceAccount",
+    metadata: { name },
+    imagePullSecrets: pulls.map(n => ({ name: n })),
+  });
+
 export const inline = (name: string, registry = "ghcr.io", password = `pw-${uid()}`) => ({
   name,
   registry,
