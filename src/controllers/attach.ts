@@ -5,7 +5,8 @@ import type { Problem } from "../api/types";
 import type { Manager, ObjectMeta } from "../domain/model";
 import { buildDesiredReferences, mergeImagePullSecrets } from "../domain/references";
 import { ANNOTATION_RECONCILE_WITH } from "../constants";
-import { describeError, isConflict, isNamespaceGone } from "../k8s/errors";
+import { describeError, isNamespaceGone } from "../k8s/errors";
+import { retryOnConflict } from "../k8s/conflict";
 import { toObjectMeta } from "../k8s/managers";
 import {
   listServiceAccounts,
@@ -69,43 +70,39 @@ export async function reconcileServiceAccounts(
       const ns = sa.metadata?.namespace ?? "";
       const name = sa.metadata?.name ?? "";
       const mine = new Set(attachableOfM[ns] ?? []);
-      let current = sa;
-      for (let attempt = 1; ; attempt++) {
+      const applyOne = async (current: ServiceAccountObject) => {
+        const annotations = current.metadata?.annotations;
         const merge = mergeImagePullSecrets(
           current.imagePullSecrets,
-          current.metadata?.annotations,
+          annotations,
           desiredFor(current),
         );
-        const before = new Set(managedNames(current.metadata?.annotations));
+        const before = new Set(managedNames(annotations));
         const after = new Set(managedNames(merge.annotations as Record<string, string>));
         const added = [...after].filter(n => !before.has(n));
         const removed = [...before].filter(n => !after.has(n));
+        if (merge.changed && !dryRun) await patchServiceAccountReferences(current, merge);
+        return { merge, added, removed };
+      };
+      try {
+        const reread = () => K8s(kind.ServiceAccount).InNamespace(ns).Get(name);
+        const { merge, added, removed } = await retryOnConflict(sa, applyOne, reread);
         if (merge.imagePullSecrets.some(r => mine.has(r.name))) result.serviceAccounts++;
-        if (!merge.changed) return;
         if (added.length)
           result.planLines.push(`attach ${added.join(",")} to ServiceAccount ${ns}/${name}`);
         if (removed.length)
           result.planLines.push(`detach ${removed.join(",")} from ServiceAccount ${ns}/${name}`);
-        if (dryRun) return;
-        try {
-          await patchServiceAccountReferences(current, merge);
+        if (!dryRun) {
           result.attached += added.length;
           result.detached += removed.length;
-          return;
-        } catch (e) {
-          if (isNamespaceGone(e)) return;
-          if (isConflict(e) && attempt < 4) {
-            result.serviceAccounts -= merge.imagePullSecrets.some(r => mine.has(r.name)) ? 1 : 0;
-            current = await K8s(kind.ServiceAccount).InNamespace(ns).Get(name);
-            continue;
-          }
-          result.failures.push({
-            namespace: ns,
-            reason: "WriteFailed",
-            message: `Could not update ServiceAccount ${name}: ${describeError(e)}. It is retried with backoff.`,
-          });
-          return;
         }
+      } catch (e) {
+        if (isNamespaceGone(e)) return;
+        result.failures.push({
+          namespace: ns,
+          reason: "WriteFailed",
+          message: `Could not update ServiceAccount ${name}: ${describeError(e)}. It is retried with backoff.`,
+        });
       }
     });
   await runBounded(jobs, 8);
