@@ -12,7 +12,9 @@ import {
   k,
   kJson,
   manager,
+  managerEvents,
   names,
+  pullsOf,
   newNamespace,
   serviceAccount,
   status,
@@ -59,48 +61,33 @@ describeCluster("controller: one namespace", () => {
       expect(st.problems.map((p: any) => p.reason)).toContain("PlaceholderReference");
       expect(st.conditions.find((c: any) => c.type === "Degraded").status).toBe("True");
     });
-    const events = await kJson([
-      "get",
-      "events",
-      "-n",
-      ns,
-      "--field-selector",
-      "involvedObject.name=my-registry",
-    ]);
-    expect(events.items.map((e: any) => e.reason)).toContain("Reconciled");
-    expect(JSON.stringify(events.items)).not.toContain("<my-docker-password>");
+    const events = await managerEvents(ns, "my-registry");
+    expect(events.map((e: any) => e.reason)).toContain("Reconciled");
+    expect(JSON.stringify(events)).not.toContain("<my-docker-password>");
   });
 
   it("rotation from the CR reaches the Secret; a deleted managed Secret is restored; user entries survive both", async () => {
     const ns = await newNamespace("rotate");
     await apply(serviceAccount("app", ["a", "b"]), ns);
     const spec = (password: string) => ({ secrets: [inline("regcred", "ghcr.io", password)] });
+    const passwordOf = async () =>
+      decodeDockerConfig(await kJson(["get", "secret", "regcred", "-n", ns])).auths["ghcr.io"]
+        .password;
     await apply(manager("ImagePullSecretManager", "rot", spec("first")), ns);
     await eventually(async () => {
-      const s = await kJson(["get", "secret", "regcred", "-n", ns]);
-      expect(decodeDockerConfig(s).auths["ghcr.io"].password).toBe("first");
-      expect(names((await kJson(["get", "sa", "app", "-n", ns])).imagePullSecrets)).toEqual([
-        "a",
-        "b",
-        "regcred",
-      ]);
+      expect(await passwordOf()).toBe("first");
+      expect(await pullsOf(ns, "app")).toEqual(["a", "b", "regcred"]);
     });
 
     await apply(manager("ImagePullSecretManager", "rot", spec("second")), ns);
     await eventually(async () => {
-      const s = await kJson(["get", "secret", "regcred", "-n", ns]);
-      expect(decodeDockerConfig(s).auths["ghcr.io"].password).toBe("second");
+      expect(await passwordOf()).toBe("second");
     });
-    expect(names((await kJson(["get", "sa", "app", "-n", ns])).imagePullSecrets)).toEqual([
-      "a",
-      "b",
-      "regcred",
-    ]);
+    expect(await pullsOf(ns, "app")).toEqual(["a", "b", "regcred"]);
 
     await k(["delete", "secret", "regcred", "-n", ns]);
     await eventually(async () => {
-      const s = await kJson(["get", "secret", "regcred", "-n", ns]);
-      expect(decodeDockerConfig(s).auths["ghcr.io"].password).toBe("second");
+      expect(await passwordOf()).toBe("second");
     });
 
     // Someone edits the managed Secret: it is put back.
@@ -115,8 +102,7 @@ describeCluster("controller: one namespace", () => {
       JSON.stringify({ data: { ".dockerconfigjson": Buffer.from("{}").toString("base64") } }),
     ]);
     await eventually(async () => {
-      const s = await kJson(["get", "secret", "regcred", "-n", ns]);
-      expect(decodeDockerConfig(s).auths["ghcr.io"].password).toBe("second");
+      expect(await passwordOf()).toBe("second");
     });
 
     // Someone removes our reference from the ServiceAccount: it comes back, theirs stay.
@@ -133,18 +119,11 @@ describeCluster("controller: one namespace", () => {
       ]),
     ]);
     await eventually(async () => {
-      expect(names((await kJson(["get", "sa", "app", "-n", ns])).imagePullSecrets)).toEqual([
-        "a",
-        "b",
-        "regcred",
-      ]);
+      expect(await pullsOf(ns, "app")).toEqual(["a", "b", "regcred"]);
     });
 
     await k(["delete", "ipsm", "rot", "-n", ns, "--wait=true", "--timeout=30s"]);
-    expect(names((await kJson(["get", "sa", "app", "-n", ns])).imagePullSecrets)).toEqual([
-      "a",
-      "b",
-    ]);
+    expect(await pullsOf(ns, "app")).toEqual(["a", "b"]);
     await waitGone(["secret", "regcred", "-n", ns]);
     expect((await k(["get", "secret", "regcred", "-n", ns], { allowFail: true })).code).not.toBe(0);
   });
@@ -162,20 +141,11 @@ describeCluster("controller: one namespace", () => {
       expect(st.problems).toEqual([
         expect.objectContaining({ namespace: ns, secret: "regcred", reason: "SecretConflict" }),
       ]);
-      expect(names((await kJson(["get", "sa", "default", "-n", ns])).imagePullSecrets)).toEqual([
-        "other",
-      ]);
+      expect(await pullsOf(ns, "default")).toEqual(["other"]);
     });
     const after = await kJson(["get", "secret", "regcred", "-n", ns]);
     expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
-    const events = await kJson([
-      "get",
-      "events",
-      "-n",
-      ns,
-      "--field-selector",
-      "involvedObject.name=clash",
-    ]);
-    expect(events.items.some((e: any) => e.type === "Warning")).toBe(true);
+    const events = await managerEvents(ns, "clash");
+    expect(events.some((e: any) => e.type === "Warning")).toBe(true);
   });
 });

@@ -13,6 +13,7 @@ import {
   manager,
   moduleWrites,
   names,
+  pullsOf,
   newNamespace,
   uid,
 } from "./helpers";
@@ -75,10 +76,7 @@ describeCluster("controller: ClusterImagePullSecretManager", () => {
     await eventually(() => kJson(["get", "secret", "shared", "-n", ns]), 1000, 50);
     console.log(`[cluster] new namespace -> Secrets present in ${Date.now() - t0} ms`);
     await eventually(async () => {
-      expect(names((await kJson(["get", "sa", "default", "-n", ns])).imagePullSecrets)).toEqual([
-        secret,
-        "shared",
-      ]);
+      expect(await pullsOf(ns, "default")).toEqual([secret, "shared"]);
     });
     // The default ServiceAccount was born with its references: the module never had to patch it.
     expect(
@@ -94,7 +92,7 @@ describeCluster("controller: ClusterImagePullSecretManager", () => {
     await k(["label", "ns", ns, "cheiron-test/fanout-"]);
     await eventually(async () => {
       expect(await getOrUndefined(["get", "secret", secret, "-n", ns])).toBeUndefined();
-      expect(names((await kJson(["get", "sa", "default", "-n", ns])).imagePullSecrets)).toEqual([]);
+      expect(await pullsOf(ns, "default")).toEqual([]);
     });
   });
 
@@ -126,11 +124,7 @@ describeCluster("controller: ClusterImagePullSecretManager", () => {
       kept,
     );
     await eventually(async () => {
-      expect(names((await kJson(["get", "sa", "default", "-n", kept])).imagePullSecrets)).toEqual([
-        secret,
-        "shared",
-        "local-cred",
-      ]);
+      expect(await pullsOf(kept, "default")).toEqual([secret, "shared", "local-cred"]);
     });
     await new Promise(r => setTimeout(r, 3000));
     const since = new Date().toISOString();
@@ -142,10 +136,6 @@ describeCluster("controller: ClusterImagePullSecretManager", () => {
         e.objectRef?.resource !== "events",
     );
     expect(writes).toEqual([]);
-    expect(names((await kJson(["get", "sa", "default", "-n", kept])).imagePullSecrets)).toEqual([
-      secret,
-      "shared",
-      "local-cred",
-    ]);
+    expect(await pullsOf(kept, "default")).toEqual([secret, "shared", "local-cred"]);
   });
 });

@@ -11,7 +11,9 @@ import {
   kJson,
   manager,
   moduleWrites,
+  managerEvents,
   names,
+  pullsOf,
   newNamespace,
   serviceAccount,
   status,
@@ -45,9 +47,7 @@ describeCluster("controller: lifecycle", () => {
       ns,
     );
     await eventually(async () => {
-      expect(names((await kJson(["get", "sa", "default", "-n", ns])).imagePullSecrets)).toEqual([
-        "kept",
-      ]);
+      expect(await pullsOf(ns, "default")).toEqual(["kept"]);
     });
     await k(["delete", "ipsm", "keep", "-n", ns, "--wait=true", "--timeout=30s"]);
     const secret = await kJson(["get", "secret", "kept", "-n", ns]);
@@ -62,20 +62,13 @@ describeCluster("controller: lifecycle", () => {
     await apply(serviceAccount("app", ["mine"]), ns);
     await apply(manager("ImagePullSecretManager", "m", { secrets: [inline("ours")] }), ns);
     await eventually(async () => {
-      expect(names((await kJson(["get", "sa", "app", "-n", ns])).imagePullSecrets)).toEqual([
-        "mine",
-        "ours",
-      ]);
+      expect(await pullsOf(ns, "app")).toEqual(["mine", "ours"]);
     });
     await k(["annotate", "sa", "app", "-n", ns, "cheiron.anny.co/ignore=true"]);
     await eventually(async () => {
-      expect(names((await kJson(["get", "sa", "app", "-n", ns])).imagePullSecrets)).toEqual([
-        "mine",
-      ]);
+      expect(await pullsOf(ns, "app")).toEqual(["mine"]);
     });
-    expect(names((await kJson(["get", "sa", "default", "-n", ns])).imagePullSecrets)).toEqual([
-      "ours",
-    ]);
+    expect(await pullsOf(ns, "default")).toEqual(["ours"]);
   });
 
   it("dry-run reports the plan and writes nothing", async () => {
@@ -104,15 +97,8 @@ describeCluster("controller: lifecycle", () => {
         ["secrets", "serviceaccounts"].includes(e.objectRef?.resource ?? ""),
     );
     expect(writes).toEqual([]);
-    const events = await kJson([
-      "get",
-      "events",
-      "-n",
-      ns,
-      "--field-selector",
-      "involvedObject.name=dry",
-    ]);
-    expect(events.items.map((e: any) => e.reason)).toContain("DryRun");
+    const events = await managerEvents(ns, "dry");
+    expect(events.map((e: any) => e.reason)).toContain("DryRun");
   });
 
   it("a write that is refused for a while succeeds later through the retry, with no new event", async () => {
@@ -151,18 +137,9 @@ spec:
       expect(condition(st, "Ready").status).toBe("False");
     });
     await eventually(async () => {
-      const events = await kJson([
-        "get",
-        "events",
-        "-n",
-        ns,
-        "--field-selector",
-        "involvedObject.name=m",
-      ]);
+      const events = await managerEvents(ns, "m");
       expect(
-        events.items.some(
-          (e: any) => e.type === "Warning" && e.message.includes("refused for the test"),
-        ),
+        events.some((e: any) => e.type === "Warning" && e.message.includes("refused for the test")),
       ).toBe(true);
     });
 
@@ -172,9 +149,7 @@ spec:
       await kJson(["get", "secret", blocked, "-n", ns]);
       const st = await status("ipsm", "m", ns);
       expect(condition(st, "Ready").status).toBe("True");
-      expect(names((await kJson(["get", "sa", "default", "-n", ns])).imagePullSecrets)).toEqual([
-        blocked,
-      ]);
+      expect(await pullsOf(ns, "default")).toEqual([blocked]);
     }, 30_000);
   });
 
@@ -182,9 +157,7 @@ spec:
     const ns = await newNamespace("resync");
     await apply(manager("ImagePullSecretManager", "steady", { secrets: [inline("steady")] }), ns);
     await eventually(async () => {
-      expect(names((await kJson(["get", "sa", "default", "-n", ns])).imagePullSecrets)).toEqual([
-        "steady",
-      ]);
+      expect(await pullsOf(ns, "default")).toEqual(["steady"]);
       expect(condition(await status("ipsm", "steady", ns), "Ready").status).toBe("True");
     });
     await new Promise(r => setTimeout(r, 2000));

@@ -9,7 +9,7 @@ import {
   k,
   kJson,
   manager,
-  names,
+  pullsOf,
   newNamespace,
   status,
 } from "./helpers";
@@ -52,9 +52,7 @@ describeCluster("controller: ownership", () => {
         "opaque-source:SourceSecretInvalid",
         "wrongtype:SecretConflict",
       ]);
-      expect(names((await kJson(["get", "sa", "default", "-n", ns])).imagePullSecrets)).toEqual([
-        "adoptable",
-      ]);
+      expect(await pullsOf(ns, "default")).toEqual(["adoptable"]);
     });
     const wrong = await kJson(["get", "secret", "wrongtype", "-n", ns]);
     expect(wrong.type).toBe("Opaque");

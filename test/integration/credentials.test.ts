@@ -8,7 +8,7 @@ import {
   kJson,
   manager,
   moduleLog,
-  names,
+  pullsOf,
   newNamespace,
   uid,
 } from "./helpers";
@@ -24,9 +24,7 @@ describeCluster("credentials stay out of logs, Events and status", () => {
       ns,
     );
     await eventually(async () => {
-      expect(names((await kJson(["get", "sa", "default", "-n", ns])).imagePullSecrets)).toEqual([
-        "cred",
-      ]);
+      expect(await pullsOf(ns, "default")).toEqual(["cred"]);
       expect((await kJson(["get", "ipsm", "m", "-n", ns])).status?.problems?.length).toBe(1);
     });
     // Rotate once more so that update paths are logged too.

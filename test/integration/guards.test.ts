@@ -10,6 +10,7 @@ import {
   kJson,
   kubeconfig,
   names,
+  pullsOf,
   newNamespace,
   serviceAccount,
 } from "./helpers";
@@ -41,10 +42,7 @@ describeCluster("writes are guarded against lost updates", () => {
     expect(names(now.imagePullSecrets)).toEqual(["mine"]);
     // Computed from a fresh read, the same write goes through.
     await patchServiceAccountReferences(now, merge);
-    expect(names((await kJson(["get", "sa", "app", "-n", ns])).imagePullSecrets)).toEqual([
-      "mine",
-      "ours",
-    ]);
+    expect(await pullsOf(ns, "app")).toEqual(["mine", "ours"]);
   });
 
   it("a Secret update computed from a stale read is refused with 409", async () => {

@@ -69,6 +69,23 @@ export async function getOrUndefined<T = any>(args: string[]): Promise<T | undef
 
 export const names = (list?: { name?: string }[]) => (list ?? []).map(r => r.name);
 
+/** The names in a ServiceAccount's imagePullSecrets, as stored. */
+export const pullsOf = async (namespace: string, sa: string) =>
+  names((await kJson(["get", "sa", sa, "-n", namespace])).imagePullSecrets);
+
+/** The Events about one manager in a namespace. */
+export const managerEvents = async (namespace: string, name: string): Promise<any[]> =>
+  (
+    await kJson([
+      "get",
+      "events",
+      "-n",
+      namespace,
+      "--field-selector",
+      `involvedObject.name=${name}`,
+    ])
+  ).items;
+
 export interface AuditEvent {
   verb: string;
   user: { username: string };
