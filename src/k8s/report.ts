@@ -80,13 +80,11 @@ export async function emitEvent(
 
 /** Adds or removes our finalizer with a JSON Patch guarded by the manager's resourceVersion. */
 export async function setFinalizer(m: Manager, present: boolean) {
-  const finalizers = m.finalizers;
-  const list = finalizers ?? [];
-  const has = list.includes(FINALIZER);
-  if (has === present) return;
+  const list = m.finalizers ?? [];
+  if (list.includes(FINALIZER) === present) return;
   const next = present ? [...list, FINALIZER] : list.filter(f => f !== FINALIZER);
   await K8s(managerModel(m), { name: m.name, namespace: m.namespace }).Patch([
     { op: "replace", path: "/metadata/resourceVersion", value: m.resourceVersion },
-    { op: finalizers ? "replace" : "add", path: "/metadata/finalizers", value: next },
-  ] as never);
+    { op: m.finalizers ? "replace" : "add", path: "/metadata/finalizers", value: next },
+  ]);
 }
