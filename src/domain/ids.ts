@@ -12,20 +12,40 @@ export function isLabelValue(value: string): boolean {
 
 const isCluster = (m: ManagerRef): boolean => m.kind === "ClusterImagePullSecretManager";
 
+const digestOf = (m: ManagerRef): string =>
+  createHash("sha256")
+    .update(`${m.kind}/${m.namespace ?? ""}/${m.name}`)
+    .digest("hex")
+    .slice(0, 40);
+
+/** `ipsm.<namespace>.<name>` / `cipsm.<name>`, or undefined when that is not a valid label value. */
+function readableId(m: ManagerRef): string | undefined {
+  const id = isCluster(m) ? `cipsm.${m.name}` : `ipsm.${m.namespace ?? ""}.${m.name}`;
+  return isLabelValue(id) ? id : undefined;
+}
+
 /**
  * The LABEL_MANAGER value of a manager: `ipsm.<namespace>.<name>` or `cipsm.<name>` when that is a
- * valid label value, otherwise `ipsm.h<40 hex>` / `cipsm.h<40 hex>` of sha256("<kind>/<ns>/<name>").
+ * valid label value, otherwise `ipsm_<40 hex>` / `cipsm_<40 hex>` of sha256("<kind>/<ns>/<name>").
+ * The two forms are disjoint: a readable id starts with `ipsm.` or `cipsm.`, a hashed one with `ipsm_` or
+ * `cipsm_` (and Kubernetes names never contain `_`).
  */
 export function buildManagerId(m: ManagerRef): string {
-  const prefix = isCluster(m) ? "cipsm" : "ipsm";
-  const readable = isCluster(m)
-    ? `${prefix}.${m.name}`
-    : `${prefix}.${m.namespace ?? ""}.${m.name}`;
-  if (isLabelValue(readable)) return readable;
-  const digest = createHash("sha256")
-    .update(`${m.kind}/${m.namespace ?? ""}/${m.name}`)
-    .digest("hex");
-  return `${prefix}.h${digest.slice(0, 40)}`;
+  return readableId(m) ?? `${isCluster(m) ? "cipsm" : "ipsm"}_${digestOf(m)}`;
+}
+
+/**
+ * The hashed id this manager had before ids became disjoint (`ipsm.h<40 hex>` / `cipsm.h<40 hex>`), or
+ * undefined when its id has always been the readable one. Secrets labelled with it are still this manager's.
+ */
+export function buildLegacyManagerId(m: ManagerRef): string | undefined {
+  if (readableId(m) !== undefined) return undefined;
+  return `${isCluster(m) ? "cipsm" : "ipsm"}.h${digestOf(m)}`;
+}
+
+/** Whether a LABEL_MANAGER value is the legacy hashed id of this manager (see buildLegacyManagerId). */
+export function isLegacyManagerId(m: ManagerRef, value: string | undefined): boolean {
+  return value !== undefined && value === buildLegacyManagerId(m);
 }
 
 /** The ANNOTATION_OWNER value: `ImagePullSecretManager/<ns>/<name>` or `ClusterImagePullSecretManager/<name>`. */

@@ -30,8 +30,11 @@ function needsUpdate(d: DesiredSecret, e: ExistingSecret): boolean {
   const labels = e.labels ?? {};
   return (
     labels[LABEL_CONTENT_HASH] !== d.hash ||
+    labels[LABEL_MANAGER] !== d.managerId ||
     e.annotations?.[ANNOTATION_OWNER] !== d.owner ||
-    !equals(e.data ?? {}, d.data)
+    (e.data === undefined && e.dataHash !== undefined
+      ? e.dataHash !== d.hash
+      : !equals(e.data ?? {}, d.data))
   );
 }
 
@@ -40,14 +43,19 @@ function needsUpdate(d: DesiredSecret, e: ExistingSecret): boolean {
  * labelled with `managerId`. `otherManagers` (manager id -> owner reference) only names the owner of
  * a conflicting Secret that lacks the owner annotation. create, update and delete are sorted by
  * namespace and name, problems by namespace, Secret and reason; attachable lists, per namespace in
- * order, the desired names (in desired order) that are ours once the plan is applied.
+ * order, the desired names (in desired order) that are ours once the plan is applied. A Secret labelled
+ * with `legacyId` (buildLegacyManagerId) is ours too: updated to `managerId` when wanted, else deleted, so
+ * `existing` should then also hold the Secrets labelled with it.
  */
 export function planSecrets(
   managerId: string,
   desired: DesiredSecret[],
   existing: ExistingSecret[],
   otherManagers: Record<string, string> = {},
+  legacyId?: string,
 ): SecretPlan {
+  const isOurs = (owner: string | undefined) =>
+    owner !== undefined && (owner === managerId || owner === legacyId);
   const found = new Map(existing.map(e => [keyOf(e), e]));
   const plan: SecretPlan = { create: [], update: [], delete: [], problems: [], attachable: {} };
   const ours = new Map<string, string[]>();
@@ -65,7 +73,7 @@ export function planSecrets(
     const where = `Secret ${d.namespace}/${d.name}`;
     if (!e) {
       plan.create.push(d);
-    } else if (owner === managerId) {
+    } else if (isOurs(owner)) {
       const replace = (e.type ?? "Opaque") !== d.type;
       if (replace) plan.update.push({ desired: d, existing: e, adopt: false, replace });
       else if (needsUpdate(d, e)) plan.update.push({ desired: d, existing: e, adopt: false });
@@ -96,7 +104,7 @@ export function planSecrets(
 
   const seen = new Set<string>();
   for (const e of existing) {
-    if (managerOf(e) !== managerId || wanted.has(keyOf(e)) || seen.has(keyOf(e))) continue;
+    if (!isOurs(managerOf(e)) || wanted.has(keyOf(e)) || seen.has(keyOf(e))) continue;
     seen.add(keyOf(e));
     plan.delete.push(e);
   }
