@@ -2,7 +2,7 @@
 import type { Problem, ProblemReason } from "../api/types";
 import { SECRET_TYPE_DOCKERCONFIGJSON } from "../constants";
 import { buildContentHash, buildDockerConfigJson, buildRegistryHost } from "./dockerconfig";
-import { checkSource, resolveEntries } from "./entries";
+import { buildRegistryData, checkSource, resolveEntries } from "./entries";
 import { buildManagerId, buildOwnerRef } from "./ids";
 import type { DesiredSecret, Manager, SourceSecret } from "./model";
 
@@ -16,8 +16,9 @@ const problemKey = (p: Problem): string => `${p.namespace}\u0000${p.secret ?? ""
 
 /**
  * Inline entries become one dockerconfigjson Secret per target namespace; the cluster kind copies
- * each source Secret into every target (except onto itself); the namespaced kind's existing Secrets
- * are only checked. A missing, invalid or placeholder reference gives one Problem and nothing desired.
+ * each source Secret's type and registry key (only that key, see buildRegistryData) into every target
+ * (except onto itself); the namespaced kind's existing Secrets are only checked. A missing, invalid or
+ * placeholder reference gives one Problem and nothing desired.
  */
 export function buildDesiredSecrets(
   m: Manager,
@@ -47,8 +48,8 @@ export function buildDesiredSecrets(
       const check = checkSource(r.source, sources);
       if (!check.ok) addProblem(check.problem);
       if (!check.ok || r.kind === "existing") continue;
-      const { type = SECRET_TYPE_DOCKERCONFIGJSON, data = {} } = check.secret;
-      const make = want(r.name, type, data, check.registries);
+      const { type = SECRET_TYPE_DOCKERCONFIGJSON, data } = check.secret;
+      const make = want(r.name, type, buildRegistryData(type, data), check.registries);
       const onItself = (ns: string) => ns === r.source.namespace && r.name === r.source.name;
       secrets.push(...targetNamespaces.filter(ns => !onItself(ns)).map(make));
     }

@@ -70,6 +70,23 @@ function resolveEach(m: Manager): ResolvedEntry[] {
 }
 
 const PULL_SECRET_TYPES = [SECRET_TYPE_DOCKERCONFIGJSON, SECRET_TYPE_DOCKERCFG];
+const REGISTRY_KEYS: Record<string, string> = {
+  [SECRET_TYPE_DOCKERCONFIGJSON]: ".dockerconfigjson",
+  [SECRET_TYPE_DOCKERCFG]: ".dockercfg",
+};
+
+/**
+ * The data a copy of an image pull Secret carries: only the registry key of its type (`.dockerconfigjson` or
+ * `.dockercfg`), never the source's other keys. Empty for any other type.
+ */
+export function buildRegistryData(
+  type: string,
+  data: Record<string, string> | undefined,
+): Record<string, string> {
+  const key = Object.hasOwn(REGISTRY_KEYS, type) ? REGISTRY_KEYS[type] : undefined;
+  const value = key !== undefined ? data?.[key] : undefined;
+  return key !== undefined && value !== undefined ? { [key]: value } : {};
+}
 
 export type SourceCheck =
   | { ok: true; secret: SourceSecret; registries: string[] }
