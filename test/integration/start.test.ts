@@ -1,17 +1,34 @@
 // `npm start` on a machine with no kubeconfig: it brings up the local control plane and the module, the printed
 // kubeconfig works from another shell, and Ctrl-C leaves no process behind. It runs in a network namespace of
-// its own (port 3000 is taken by the suite's module), so this needs root and `unshare`.
+// its own (port 3000 is taken by the suite's module), so this needs root and `unshare`. Without them the test is
+// skipped, or fails when integration tests are required (CI, CHEIRON_REQUIRE_INTEGRATION: see skip-policy.ts).
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { k8sBinDir } from "../../scripts/k8s-build";
 import { REPO } from "../harness/module";
+import { decideSkip } from "../harness/skip-policy";
 import { describeCluster } from "./helpers";
 
-const canUnshare = spawnSync("unshare", ["-n", "true"]).status === 0;
-const describeStart = canUnshare ? describeCluster : describe.skip;
-if (!canUnshare) console.warn("[integration] npm start test skipped: `unshare -n` needs root");
+const unshare = spawnSync("unshare", ["-n", "true"], { encoding: "utf8" });
+const noUnshare =
+  unshare.status === 0
+    ? undefined
+    : decideSkip({
+        env: process.env,
+        reason: `the npm start test needs \`unshare -n\` (root): ${unshare.error?.message || unshare.stderr?.trim() || `exit ${unshare.status}`}`,
+      });
+if (noUnshare?.action === "fail") {
+  describe("npm start", () => {
+    it("can run `unshare -n`", () => {
+      throw new Error(noUnshare.message);
+    });
+  });
+} else if (noUnshare) {
+  console.warn(`[integration] SKIPPED: ${noUnshare.reason}`);
+}
+const describeStart = noUnshare ? describe.skip : describeCluster;
 
 /** Pids of live processes whose command line or environment mentions `text` (pepr dev: its KUBECONFIG). */
 function processesMentioning(text: string): number[] {
