@@ -5,7 +5,7 @@ import { KIND_CLUSTER, KIND_NAMESPACED } from "../src/constants";
 import { validateManagerRequest } from "../src/admission/validate";
 import { mutatePod, mutateServiceAccount } from "../src/admission/mutate";
 import { prewarmAdmissionView } from "../src/admission/view";
-import { onNamespaceEvent, onServiceAccountEvent, startController } from "../src/controllers";
+import { onNamespaceEvent, startController } from "../src/controllers";
 import { guardCredentialLogging } from "../src/logging";
 
 guardCredentialLogging();
@@ -34,14 +34,12 @@ When(a.Pod)
   .IsCreated()
   .Mutate(req => mutatePod(req));
 
-// Watcher: events that change a desired state queue the managers concerned. Managers and Secrets are
-// watched by src/controllers directly, because they carry credentials and Pepr logs watched objects.
+// Watcher: a namespace event queues that namespace's reconcile. Managers, namespaces, ServiceAccounts and
+// Secrets are cached by src/controllers' own informers (slim objects, one pooled client, no periodic relist);
+// this binding is also what makes `pepr build` generate the watcher Deployment.
 When(a.Namespace)
   .IsCreatedOrUpdated()
   .Watch(ns => onNamespaceEvent(ns));
-When(a.ServiceAccount)
-  .IsCreatedOrUpdated()
-  .Watch(sa => onServiceAccountEvent(sa));
 
 // Start-up: the watcher process starts the controller, admission pods warm their view (neither at build time).
 startController();

@@ -1,29 +1,43 @@
 // Admission's own watch-fed view of the managers and of namespace labels. The admission Deployment cannot
-// share the watcher's memory, and the hot path makes no API call: the view is filled once (one list call per
-// kind) and then kept current by watches.
-import { K8s, kind, Log } from "pepr";
-import { ClusterImagePullSecretManager, ImagePullSecretManager } from "../api/kinds";
+// share the watcher's memory, and the hot path makes no API call: the view is filled once (one paginated list
+// per kind) and then kept current by Cheiron's informers (src/k8s/informer.ts) over the pooled client.
+import { Log } from "pepr";
 import type { Manager, ObjectMeta } from "../domain/model";
-import { buildManagerKey } from "../domain/ids";
 import { KIND_CLUSTER, KIND_NAMESPACED } from "../constants";
+import { apiClient } from "../k8s/client";
 import { describeError } from "../k8s/errors";
-import { toManager, toObjectMeta } from "../k8s/managers";
-
-type ManagerKindName = typeof KIND_NAMESPACED | typeof KIND_CLUSTER;
+import { Informer } from "../k8s/informer";
+import { paths } from "../k8s/paths";
+import { slimManager, slimNamespace } from "../k8s/slim";
 
 export class AdmissionView {
-  private readonly managerMap = new Map<string, Manager>();
-  private readonly namespaceMap = new Map<string, ObjectMeta>();
+  private informers?: {
+    ipsm: Informer<Manager>;
+    cipsm: Informer<Manager>;
+    ns: Informer<ObjectMeta>;
+  };
+  private loaded?: { managers: Manager[]; namespaces: Map<string, ObjectMeta> };
+  private readonly fresh = new Map<string, ObjectMeta>();
   private warming: Promise<void> | undefined;
   /** API calls made by the view (the benchmark asserts none happen per admission in steady state). */
   apiCalls = 0;
 
   managers(): Manager[] {
-    return [...this.managerMap.values()];
+    if (this.loaded) return this.loaded.managers;
+    const i = this.informers;
+    return i ? [...i.ipsm.values(), ...i.cipsm.values()] : [];
   }
 
   namespace(name: string): ObjectMeta {
-    return this.namespaceMap.get(name) ?? { name };
+    return this.known(name) ?? { name };
+  }
+
+  private known(name: string): ObjectMeta | undefined {
+    return (
+      this.loaded?.namespaces.get(name) ??
+      this.informers?.ns.get(undefined, name) ??
+      this.fresh.get(name)
+    );
   }
 
   /**
@@ -31,12 +45,13 @@ export class AdmissionView {
    * once and kept, so a namespaceSelector sees its labels. This is the only read admission can make.
    */
   async namespaceFresh(name: string): Promise<ObjectMeta> {
-    const known = this.namespaceMap.get(name);
+    const known = this.known(name);
     if (known || !name) return known ?? { name };
     this.apiCalls++;
     try {
-      const ns = toObjectMeta(await K8s(kind.Namespace).Get(name));
-      if (!this.namespaceMap.has(name)) this.namespaceMap.set(name, ns);
+      const ns = slimNamespace(await apiClient().get(paths.namespace(name))) ?? { name };
+      if (this.fresh.size > 1000) this.fresh.clear();
+      this.fresh.set(name, ns);
       return ns;
     } catch {
       return { name };
@@ -54,47 +69,38 @@ export class AdmissionView {
 
   /** Test seam: replaces the view's contents and marks it warm (no API call, no watch). */
   load(managers: Manager[], namespaces: ObjectMeta[]): void {
-    this.managerMap.clear();
-    this.namespaceMap.clear();
-    managers.forEach(m => this.managerMap.set(buildManagerKey(m), m));
-    namespaces.forEach(ns => this.namespaceMap.set(ns.name, ns));
+    this.loaded = { managers, namespaces: new Map(namespaces.map(n => [n.name, n])) };
     this.warming = Promise.resolve();
   }
 
   private async warm() {
+    const client = apiClient();
+    const forget = (_t: string, ns: ObjectMeta) => this.fresh.delete(ns.name);
+    const informers = {
+      ipsm: new Informer(client, {
+        name: "imagepullsecretmanagers",
+        path: paths.namespacedManagers(),
+        slim: slimManager(KIND_NAMESPACED),
+      }),
+      cipsm: new Informer(client, {
+        name: "clusterimagepullsecretmanagers",
+        path: paths.clusterManagers(),
+        slim: slimManager(KIND_CLUSTER),
+      }),
+      ns: new Informer(client, {
+        name: "namespaces",
+        path: paths.namespaces(),
+        slim: slimNamespace,
+        onChange: forget,
+      }),
+    };
     this.apiCalls += 3;
-    const [ipsm, cipsm, namespaces] = await Promise.all([
-      K8s(ImagePullSecretManager).Get(),
-      K8s(ClusterImagePullSecretManager).Get(),
-      K8s(kind.Namespace).Get(),
-    ]);
-    ipsm.items.forEach(o => this.setManager(o, KIND_NAMESPACED, "ADDED"));
-    cipsm.items.forEach(o => this.setManager(o, KIND_CLUSTER, "ADDED"));
-    namespaces.items.forEach(n => this.setNamespace(n, "ADDED"));
-    const watches = [
-      K8s(ImagePullSecretManager).Watch((o, phase) => this.setManager(o, KIND_NAMESPACED, phase)),
-      K8s(ClusterImagePullSecretManager).Watch((o, phase) =>
-        this.setManager(o, KIND_CLUSTER, phase),
-      ),
-      K8s(kind.Namespace).Watch((n, phase) => this.setNamespace(n, phase)),
-    ];
-    await Promise.all(watches.map(w => w.start()));
+    await Promise.all(Object.values(informers).map(i => i.start()));
+    this.informers = informers;
     Log.info(
-      { managers: this.managerMap.size, namespaces: this.namespaceMap.size },
+      { managers: this.managers().length, namespaces: informers.ns.size },
       "Cheiron admission view ready",
     );
-  }
-
-  private setManager(obj: ImagePullSecretManager, kindName: ManagerKindName, phase: string) {
-    const m = toManager(obj, kindName);
-    if (phase === "DELETED") this.managerMap.delete(buildManagerKey(m));
-    else this.managerMap.set(buildManagerKey(m), m);
-  }
-
-  private setNamespace(obj: InstanceType<typeof kind.Namespace>, phase: string) {
-    const ns = toObjectMeta(obj);
-    if (phase === "DELETED") this.namespaceMap.delete(ns.name);
-    else this.namespaceMap.set(ns.name, ns);
   }
 }
 

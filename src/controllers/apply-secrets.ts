@@ -1,9 +1,10 @@
-// Carries out a SecretPlan (or, in dry-run, only describes it). Failures become WriteFailed problems and the
-// affected names are no longer attachable; a namespace that is gone is skipped silently.
+// Carries out a SecretPlan (or, in dry-run, only describes it), writing each result through to the cache.
+// Failures become WriteFailed problems and the affected names are no longer attachable; a namespace that is
+// gone is skipped silently; a delete refused by its preconditions (409) means the Secret is not ours any more.
 import type { Problem } from "../api/types";
-import type { SecretPlan } from "../domain/model";
+import type { ExistingSecret, SecretPlan } from "../domain/model";
 import { createSecret, deleteSecret, isAdopted, retireSecret, updateSecret } from "../k8s/secrets";
-import { describeError, isNamespaceGone } from "../k8s/errors";
+import { describeError, isConflict, isNamespaceGone } from "../k8s/errors";
 import { runBounded } from "./bounded";
 
 export interface SecretWriteResult {
@@ -16,82 +17,111 @@ export interface SecretWriteResult {
   attachable: Record<string, string[]>;
 }
 
-export async function applySecretPlan(
+export interface SecretStore {
+  upsert(raw: unknown): void;
+  remove(namespace: string, name: string): void;
+}
+
+type Job = {
+  verb: string;
+  ns: string;
+  name: string;
+  phase: "write" | "delete";
+  run: () => Promise<void>;
+  count: () => void;
+};
+
+export function emptyWriteResult(): SecretWriteResult {
+  return { created: 0, updated: 0, deleted: 0, failures: [], planLines: [], attachable: {} };
+}
+
+/** Creates and updates first (phase "write"), deletes last (after references are detached). */
+export function buildSecretJobs(
   plan: SecretPlan,
-  dryRun: boolean,
-): Promise<SecretWriteResult> {
-  const result: SecretWriteResult = {
-    created: 0,
-    updated: 0,
-    deleted: 0,
-    failures: [],
-    planLines: [],
-    attachable: {},
-  };
+  store: SecretStore,
+  result: SecretWriteResult,
+): Job[] {
   for (const [ns, names] of Object.entries(plan.attachable)) result.attachable[ns] = [...names];
+  const jobs: Job[] = [];
+  const add = (j: Job) => jobs.push(j);
+  for (const d of plan.create)
+    add({
+      verb: "create",
+      ns: d.namespace,
+      name: d.name,
+      phase: "write",
+      run: async () => store.upsert(await createSecret(d)),
+      count: () => result.created++,
+    });
+  for (const u of plan.update) {
+    const { desired: d, existing: e } = u;
+    const run = u.replace
+      ? async () => {
+          await deleteSecret(e);
+          store.remove(e.namespace, e.name);
+          store.upsert(await createSecret(d));
+        }
+      : async () => store.upsert(await updateSecret(d, e, u.adopt));
+    const verb = u.replace ? "replace" : u.adopt ? "adopt" : "update";
+    add({
+      verb,
+      ns: d.namespace,
+      name: d.name,
+      phase: "write",
+      run,
+      count: () => result.updated++,
+    });
+  }
+  for (const s of plan.delete) add(retireJob(s, store, result));
+  return jobs;
+}
+
+function retireJob(s: ExistingSecret, store: SecretStore, result: SecretWriteResult): Job {
+  return {
+    verb: isAdopted(s) ? "release" : "delete",
+    ns: s.namespace,
+    name: s.name,
+    phase: "delete",
+    run: async () => {
+      try {
+        const kept = await retireSecret(s);
+        if (kept) store.upsert(kept);
+        else store.remove(s.namespace, s.name);
+      } catch (e) {
+        if (!isConflict(e)) throw e; // 409: changed or re-created since it was read: not ours to delete
+      }
+    },
+    count: () => result.deleted++,
+  };
+}
+
+/** Runs jobs (or lists them in dry-run); failures are recorded and unattach their name. */
+export async function runSecretJobs(
+  jobs: Job[],
+  result: SecretWriteResult,
+  dryRun: boolean,
+  concurrency = 4,
+): Promise<void> {
   const unattach = (ns: string, name: string) =>
     (result.attachable[ns] = (result.attachable[ns] ?? []).filter(n => n !== name));
-
-  const jobs: (() => Promise<void>)[] = [];
-  const guard = (
-    ns: string,
-    name: string,
-    verb: string,
-    write: () => Promise<void>,
-    count: () => void,
-  ) => {
-    result.planLines.push(`${verb} Secret ${ns}/${name}`);
-    if (dryRun) return count();
-    jobs.push(async () => {
+  await runBounded(
+    jobs.map(j => async () => {
+      result.planLines.push(`${j.verb} Secret ${j.ns}/${j.name}`);
+      if (dryRun) return j.count();
       try {
-        await write();
-        count();
+        await j.run();
+        j.count();
       } catch (e) {
-        unattach(ns, name);
+        unattach(j.ns, j.name);
         if (isNamespaceGone(e)) return;
         result.failures.push({
-          namespace: ns,
-          secret: name,
+          namespace: j.ns,
+          secret: j.name,
           reason: "WriteFailed",
-          message: `Could not ${verb} Secret ${name}: ${describeError(e)}. It is retried with backoff.`,
+          message: `Could not ${j.verb} Secret ${j.name}: ${describeError(e)}. It is retried with backoff.`,
         });
       }
-    });
-  };
-  for (const d of plan.create)
-    guard(
-      d.namespace,
-      d.name,
-      "create",
-      () => createSecret(d),
-      () => result.created++,
-    );
-  for (const u of plan.update) {
-    const verb = u.adopt ? "adopt" : "update";
-    const write = u.replace
-      ? async () => {
-          await deleteSecret(u.existing);
-          await createSecret(u.desired);
-        }
-      : () => updateSecret(u.desired, u.existing, u.adopt);
-    guard(
-      u.desired.namespace,
-      u.desired.name,
-      u.replace ? "replace" : verb,
-      write,
-      () => result.updated++,
-    );
-  }
-  for (const s of plan.delete) {
-    const verb = isAdopted(s) ? "release" : "delete";
-    guard(
-      s.namespace,
-      s.name,
-      verb,
-      () => retireSecret(s),
-      () => result.deleted++,
-    );
-  }
-  await runBounded(jobs, 8);
-  return result;
+    }),
+    concurrency,
+  );
 }

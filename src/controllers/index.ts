@@ -1,95 +1,184 @@
-// The watcher side: one coalescing queue of managers, fed by every event that can change a desired state,
-// with backoff for failures and a periodic resync. Managers and Secrets carry credentials, so they are
-// watched here with kubernetes-fluent-client directly (Pepr's own watch logs every object at debug level).
-import { K8s, kind, Log } from "pepr";
-import { ClusterImagePullSecretManager, ImagePullSecretManager } from "../api/kinds";
-import type { Manager } from "../domain/model";
-import { buildManagerId, buildManagerKey } from "../domain/ids";
+// The watcher side. Watch-fed caches (cache.ts) feed one coalescing work queue with three kinds of key:
+//   ns/<namespace>   reconcile one namespace for every manager (namespace.ts): what any event there queues;
+//   mgr/<manager>    fan-out: queue every namespace the manager covers or holds anything in (from the caches);
+//   flush/<manager>  write the manager's aggregated status and one Event once its namespaces are done.
+// Failed keys are retried with backoff; a periodic resync re-runs every fan-out from the caches (no reads).
+import { Log } from "pepr";
+import type { ExistingSecret, Manager } from "../domain/model";
+import { buildEntryNames } from "../domain/entries";
+import { buildManagerKey } from "../domain/ids";
 import { isManagerCoveringNamespace } from "../domain/selection";
 import {
-  KIND_CLUSTER,
-  KIND_NAMESPACED,
-  LABEL_MANAGER,
-  SECRET_TYPE_DOCKERCFG,
-  SECRET_TYPE_DOCKERCONFIGJSON,
+  ANNOTATION_RECONCILE_WITH,
+  FINALIZER,
+  LABEL_MANAGED_BY,
+  MANAGED_BY_VALUE,
 } from "../constants";
+import { apiClient } from "../k8s/client";
 import { describeError } from "../k8s/errors";
-import { toManager, toObjectMeta } from "../k8s/managers";
-import { WorkQueue } from "./queue";
-import { reconcileManager } from "./reconcile";
-import { buildSourceRefs } from "./snapshot";
+import { setFinalizer } from "../k8s/report";
+import { metrics } from "../metrics";
 import { settings } from "../settings";
+import { WatcherCache } from "./cache";
+import { reconcileNamespace } from "./namespace";
+import { WorkQueue } from "./queue";
+import { addCounts, flushDeleting, flushLive, ManagerState, newManagerState } from "./report";
+import { buildSourceRefs, isOwnedBy } from "./sources";
 
-type Meta = { metadata?: { name?: string; namespace?: string; labels?: Record<string, string> } };
+const FLUSH_DELAY_MS = 200;
 
-class Controller {
-  readonly managers = new Map<string, Manager>();
+export class Controller {
+  readonly states = new Map<string, ManagerState>();
+  private synced = false;
+  readonly cache = new WatcherCache(apiClient(), {
+    manager: (type, m, old) => {
+      if (!this.synced) return;
+      const key = buildManagerKey(m);
+      if (type === "DELETED") {
+        clearTimeout(this.states.get(key)?.timer);
+        this.states.delete(key);
+        return this.queue.forget(`mgr/${key}`);
+      }
+      const changed = !old || old.generation !== m.generation || old.deleting !== m.deleting;
+      if (changed) this.queue.enqueue(`mgr/${key}`);
+    },
+    namespace: (_t, ns) => this.synced && this.queue.enqueue(`ns/${ns.name}`),
+    serviceAccount: (_t, sa) => this.synced && this.queue.enqueue(`ns/${sa.namespace}`),
+    secret: (_t, s) => this.synced && this.onSecret(s),
+  });
   readonly queue = new WorkQueue({
-    concurrency: 2,
+    concurrency: Number(process.env.CHEIRON_WORKERS) || 8,
     baseDelayMs: settings().retryBaseMs,
     maxDelayMs: settings().retryMaxMs,
-    process: key => reconcileManager(key),
+    process: key => this.process(key),
     onError: (key, error, attempt, delayMs) =>
       Log.warn(
-        {
-          manager: key,
-          attempt,
-          retryInMs: delayMs,
-          error: error ? describeError(error) : "write failed",
-        },
+        { key, attempt, retryInMs: delayMs, error: error ? describeError(error) : "write failed" },
         "Cheiron reconcile will be retried",
       ),
   });
 
   async start() {
-    const onManager =
-      (kindName: typeof KIND_NAMESPACED | typeof KIND_CLUSTER) =>
-      (obj: ImagePullSecretManager, phase: string) => {
-        const m = toManager(obj, kindName);
-        const key = buildManagerKey(m);
-        if (phase === "DELETED") {
-          this.managers.delete(key);
-          this.queue.forget(key);
-          return;
-        }
-        this.managers.set(key, m);
-        this.queue.enqueue(key);
-      };
-    const onSecret = (s: Meta) => this.enqueueForSecret(s);
-    await Promise.all([
-      K8s(ImagePullSecretManager).Watch(onManager(KIND_NAMESPACED)).start(),
-      K8s(ClusterImagePullSecretManager).Watch(onManager(KIND_CLUSTER)).start(),
-      K8s(kind.Secret).WithField("type", SECRET_TYPE_DOCKERCONFIGJSON).Watch(onSecret).start(),
-      K8s(kind.Secret).WithField("type", SECRET_TYPE_DOCKERCFG).Watch(onSecret).start(),
-    ]);
-    const every = settings().resyncSeconds * 1000;
-    setInterval(() => this.resync(), every).unref();
+    await this.cache.start();
+    this.synced = true;
+    this.resync();
+    setInterval(() => this.resync(), settings().resyncSeconds * 1000).unref();
     Log.info({ resyncSeconds: settings().resyncSeconds }, "Cheiron controller started");
   }
 
   resync() {
-    for (const key of this.managers.keys()) this.queue.enqueue(key);
+    for (const m of this.cache.managers()) this.queue.enqueue(`mgr/${buildManagerKey(m)}`);
   }
 
-  enqueueForNamespace(namespace: string) {
-    for (const [key, m] of this.managers) {
-      if (m.kind === KIND_CLUSTER || m.namespace === namespace) this.queue.enqueue(key);
+  private state(key: string): ManagerState {
+    if (!this.states.has(key)) this.states.set(key, newManagerState());
+    return this.states.get(key)!;
+  }
+
+  private process(key: string): Promise<boolean> {
+    const slash = key.indexOf("/");
+    const [what, rest] = [key.slice(0, slash), key.slice(slash + 1)];
+    if (what === "ns") return this.runNamespace(rest);
+    if (what === "mgr") return this.runManager(rest);
+    return this.runFlush(rest);
+  }
+
+  /** A managed Secret queues its namespace; a source queues its managers' fan-out; a wanted name its namespace. */
+  private onSecret(s: ExistingSecret) {
+    if (s.labels?.[LABEL_MANAGED_BY] === MANAGED_BY_VALUE) this.queue.enqueue(`ns/${s.namespace}`);
+    const ns = this.cache.namespaces.get(undefined, s.namespace);
+    for (const m of this.cache.managers()) {
+      if (buildSourceRefs(m).some(r => r.namespace === s.namespace && r.name === s.name)) {
+        this.queue.enqueue(`mgr/${buildManagerKey(m)}`);
+      } else if (ns && buildEntryNames(m).includes(s.name) && isManagerCoveringNamespace(m, ns)) {
+        this.queue.enqueue(`ns/${s.namespace}`);
+      }
     }
   }
 
-  /** A managed Secret goes to its manager; any other Secret to the managers that read it or want its name. */
-  enqueueForSecret(s: Meta) {
-    const ns = s.metadata?.namespace ?? "";
-    const name = s.metadata?.name ?? "";
-    const owner = s.metadata?.labels?.[LABEL_MANAGER];
-    for (const [key, m] of this.managers) {
-      const isOwner = owner !== undefined && buildManagerId(m) === owner;
-      const isSource = buildSourceRefs(m).some(r => r.namespace === ns && r.name === name);
-      const wantsName =
-        m.spec.secrets.some(e => (e.name ?? e.existingSecretRef?.name) === name) &&
-        isManagerCoveringNamespace(m, { name: ns });
-      if (isOwner || isSource || wantsName) this.queue.enqueue(key);
+  private async runNamespace(ns: string): Promise<boolean> {
+    const started = performance.now();
+    let ok = true;
+    try {
+      const outcomes = await reconcileNamespace(this.cache, ns);
+      for (const m of this.cache.managers()) {
+        const key = buildManagerKey(m);
+        const o = outcomes.get(key);
+        const s = this.state(key);
+        const known = s.outcomes.delete(ns);
+        if (o) {
+          s.outcomes.set(ns, o);
+          addCounts(s, o);
+          if (o.failures.length) ok = false;
+          const conflicts = o.problems.filter(p => p.reason.endsWith("Conflict")).length;
+          metrics.countWrites(
+            m.spec.dryRun ? { created: 0, updated: 0, deleted: 0 } : o,
+            o,
+            conflicts,
+          );
+        }
+        if (s.pending.delete(ns) || o || known) this.scheduleFlush(key);
+      }
+    } catch (e) {
+      ok = false;
+      Log.warn({ namespace: ns, error: describeError(e) }, "Cheiron namespace reconcile failed");
+      for (const [key, s] of this.states) if (s.pending.delete(ns)) this.scheduleFlush(key);
     }
+    metrics.reconciled(started, ok);
+    return ok;
+  }
+
+  /** Fan-out: every namespace the manager covers, has outcomes in, or holds Secrets or references in. */
+  private async runManager(key: string): Promise<boolean> {
+    const m = this.cache.manager(key);
+    if (!m) return true;
+    if (m.deleting && !m.finalizers?.includes(FINALIZER)) return true;
+    if (!m.deleting && !m.spec.dryRun) {
+      const stored = await setFinalizer(m, true);
+      if (stored) this.cache.managerInformer(m).upsert(stored);
+    }
+    const s = this.state(key);
+    const namespaces = new Set([...s.outcomes.keys(), ...this.holdings(m)]);
+    if (!m.deleting) {
+      for (const ns of this.cache.namespaces.values())
+        if (isManagerCoveringNamespace(m, ns)) namespaces.add(ns.name);
+    }
+    s.pending = namespaces;
+    if (namespaces.size === 0) this.scheduleFlush(key);
+    for (const ns of namespaces) this.queue.enqueue(`ns/${ns}`);
+    return true;
+  }
+
+  /** Namespaces with a Secret labelled as the manager's, or (when deleting) a ServiceAccount recording its names. */
+  private holdings(m: Manager): Set<string> {
+    const owned = isOwnedBy(m);
+    const out = new Set<string>();
+    for (const s of this.cache.secrets.values()) if (owned(s)) out.add(s.namespace);
+    if (m.deleting) {
+      const names = new Set(buildEntryNames(m));
+      for (const sa of this.cache.serviceAccounts.values()) {
+        const recorded = (sa.annotations?.[ANNOTATION_RECONCILE_WITH] ?? "").split(",");
+        if (recorded.some(n => names.has(n.trim()))) out.add(sa.namespace);
+      }
+    }
+    return out;
+  }
+
+  private scheduleFlush(key: string) {
+    const s = this.state(key);
+    if (s.pending.size > 0) return;
+    clearTimeout(s.timer);
+    s.timer = setTimeout(() => this.queue.enqueue(`flush/${key}`), FLUSH_DELAY_MS);
+    s.timer.unref?.();
+  }
+
+  private async runFlush(key: string): Promise<boolean> {
+    const m = this.cache.manager(key);
+    const s = this.states.get(key);
+    if (!m || !s || s.pending.size > 0) return true;
+    if (!m.deleting) return (await flushLive(this.cache, m, s)) || true;
+    if (!(await flushDeleting(this.cache, m, s))) this.queue.enqueueAfter(`mgr/${key}`, 1000);
+    return true;
   }
 }
 
@@ -102,18 +191,15 @@ export function isWatcherProcess(): boolean {
 
 export function startController(): void {
   if (controller || !isWatcherProcess()) return;
-  const c = (controller = new Controller());
-  setImmediate(() =>
-    c
-      .start()
-      .catch(e => Log.error({ error: describeError(e) }, "Cheiron controller failed to start")),
-  );
+  setImmediate(() => {
+    const c = (controller = new Controller());
+    c.start().catch(e =>
+      Log.error({ error: describeError(e) }, "Cheiron controller failed to start"),
+    );
+  });
 }
 
-export function onNamespaceEvent(ns: Meta): void {
-  controller?.enqueueForNamespace(ns.metadata?.name ?? "");
-}
-
-export function onServiceAccountEvent(sa: Meta): void {
-  controller?.enqueueForNamespace(toObjectMeta(sa).namespace ?? "");
+/** Pepr's namespace watch (the binding that makes `pepr build` generate the watcher) queues the namespace too. */
+export function onNamespaceEvent(ns: { metadata?: { name?: string } }): void {
+  controller?.queue.enqueue(`ns/${ns.metadata?.name ?? ""}`);
 }

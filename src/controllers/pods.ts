@@ -1,6 +1,24 @@
 // Pod mode: Pods cannot change after creation, so the controller only counts those that carry our references.
-import { K8s, kind } from "pepr";
+// Read in pages (500 Pods a call), per namespace for a few targets, cluster-wide for many.
 import { ANNOTATION_RECONCILE_WITH } from "../constants";
+import { apiClient } from "../k8s/client";
+import { paths } from "../k8s/paths";
+
+type PodPage = {
+  metadata?: { continue?: string };
+  items?: { metadata?: { namespace?: string; annotations?: Record<string, string> } }[];
+};
+
+async function countIn(path: string, match: (p: NonNullable<PodPage["items"]>[number]) => boolean) {
+  let n = 0;
+  let cont: string | undefined;
+  do {
+    const page = await apiClient().get<PodPage>(path, { limit: 500, continue: cont });
+    n += (page.items ?? []).filter(match).length;
+    cont = page.metadata?.continue || undefined;
+  } while (cont);
+  return n;
+}
 
 export async function countPodsReferencing(
   namespaces: string[],
@@ -8,15 +26,14 @@ export async function countPodsReferencing(
 ): Promise<number> {
   if (namespaces.length === 0) return 0;
   const wanted = new Set(namespaces);
-  const list =
-    namespaces.length === 1
-      ? await K8s(kind.Pod).InNamespace(namespaces[0]).Get()
-      : await K8s(kind.Pod).Get();
-  return list.items.filter(p => {
+  const match = (p: NonNullable<PodPage["items"]>[number]) => {
     const ns = p.metadata?.namespace ?? "";
     if (!wanted.has(ns)) return false;
     const ours = (p.metadata?.annotations?.[ANNOTATION_RECONCILE_WITH] ?? "").split(",");
     const names = new Set(attachable[ns] ?? []);
     return ours.some(n => names.has(n.trim()));
-  }).length;
+  };
+  if (namespaces.length > 10) return countIn(paths.pods(), match);
+  const counts = await Promise.all(namespaces.map(ns => countIn(paths.pods(ns), match)));
+  return counts.reduce((a, b) => a + b, 0);
 }

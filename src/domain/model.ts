@@ -31,6 +31,16 @@ export interface ObjectMeta {
   annotations?: Record<string, string>;
   /** metadata.deletionTimestamp is set (a terminating Namespace is never a target). */
   terminating?: boolean;
+  resourceVersion?: string;
+}
+
+/** A ServiceAccount as the watcher's cache keeps it: only Cheiron's annotations, the names it references. */
+export interface ServiceAccountRef extends ObjectMeta {
+  namespace: string;
+  uid?: string;
+  imagePullSecrets?: { name: string }[];
+  /** The object has an annotations map at all (annotations above holds only Cheiron's keys). */
+  hasAnnotations: boolean;
 }
 
 /** A source Secret read for an existingSecretRef (only its type and data matter). */
@@ -67,7 +77,13 @@ export interface ExistingSecret {
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   resourceVersion?: string;
+  uid?: string;
+  /** base64 values; the watcher's cache keeps them only for Secrets Cheiron does not manage (sources). */
   data?: Record<string, string>;
+  /** buildContentHash(type, data) of the Secret as it is, when data itself is not kept. */
+  dataHash?: string;
+  /** The object has an annotations map at all (the cache may keep only Cheiron's keys in annotations). */
+  hasAnnotations?: boolean;
 }
 
 export interface SecretPlan {

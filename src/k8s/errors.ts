@@ -14,7 +14,7 @@ export function statusOf(e: unknown): number | undefined {
 /** A short, credential-free description of a failed API call. */
 export function describeError(e: unknown): string {
   const status = statusOf(e);
-  if (status !== undefined) {
+  if (status !== undefined && status > 0) {
     const data = (e as { data?: { message?: unknown; reason?: unknown } }).data;
     const message =
       typeof data?.message === "string" ? data.message : (e as { statusText?: string }).statusText;

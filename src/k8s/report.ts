@@ -1,10 +1,12 @@
-// Status and Events of a manager. Neither ever carries a credential: callers pass counts, names and reasons.
-import { K8s, kind, Log } from "pepr";
+// Status, Events and the finalizer of a manager. Neither status nor Events ever carry a credential: callers
+// pass counts, names and reasons.
+import { Log } from "pepr";
 import type { ManagerStatus } from "../api/types";
 import type { Manager } from "../domain/model";
 import { API_VERSION, FIELD_MANAGER, FINALIZER } from "../constants";
-import { managerModel } from "./managers";
+import { apiClient } from "./client";
 import { describeError, isNotFound } from "./errors";
+import { paths } from "./paths";
 
 const STATUS_KEYS: (keyof ManagerStatus)[] = [
   "observedGeneration",
@@ -19,17 +21,15 @@ const STATUS_KEYS: (keyof ManagerStatus)[] = [
   "registries",
 ];
 
-/** Merge-patches the whole status; keys absent from `status` are removed (null). */
-export async function writeStatus(m: Manager, status: ManagerStatus): Promise<void> {
+/** Merge-patches the whole status; keys absent from `status` are removed (null). Returns the stored object. */
+export async function writeStatus(m: Manager, status: ManagerStatus): Promise<unknown> {
   const body: Record<string, unknown> = {};
   for (const k of STATUS_KEYS) body[k] = status[k] ?? null;
   try {
-    await K8s(managerModel(m)).PatchStatus({
-      metadata: { name: m.name, namespace: m.namespace },
-      status: body,
-    } as never);
+    return await apiClient().patch(paths.manager(m, "status"), { status: body }, "merge");
   } catch (e) {
     if (!isNotFound(e)) throw e;
+    return undefined;
   }
 }
 
@@ -39,9 +39,12 @@ export async function writeEvent(
   reason: string,
   message: string,
 ) {
-  const now = new Date();
-  await K8s(kind.CoreEvent).Create({
-    metadata: { namespace: m.namespace ?? "default", generateName: `${m.name}.` },
+  const now = new Date().toISOString();
+  const ns = m.namespace ?? "default";
+  await apiClient().create(paths.events(ns), {
+    apiVersion: "v1",
+    kind: "Event",
+    metadata: { namespace: ns, generateName: `${m.name}.` },
     involvedObject: {
       apiVersion: API_VERSION,
       kind: m.kind,
@@ -79,11 +82,11 @@ export async function emitEvent(
 }
 
 /** Adds or removes our finalizer with a JSON Patch guarded by the manager's resourceVersion. */
-export async function setFinalizer(m: Manager, present: boolean) {
+export async function setFinalizer(m: Manager, present: boolean): Promise<unknown> {
   const list = m.finalizers ?? [];
-  if (list.includes(FINALIZER) === present) return;
+  if (list.includes(FINALIZER) === present) return undefined;
   const next = present ? [...list, FINALIZER] : list.filter(f => f !== FINALIZER);
-  await K8s(managerModel(m), { name: m.name, namespace: m.namespace }).Patch([
+  return apiClient().patch(paths.manager(m), [
     { op: "replace", path: "/metadata/resourceVersion", value: m.resourceVersion },
     { op: m.finalizers ? "replace" : "add", path: "/metadata/finalizers", value: next },
   ]);

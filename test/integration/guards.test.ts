@@ -3,6 +3,7 @@
 import { patchServiceAccountReferences } from "../../src/k8s/references";
 import { updateSecret } from "../../src/k8s/secrets";
 import { statusOf } from "../../src/k8s/errors";
+import { slimServiceAccount } from "../../src/k8s/slim";
 import {
   apply,
   describeCluster,
@@ -11,6 +12,7 @@ import {
   kubeconfig,
   names,
   pullsOf,
+  eventually,
   newNamespace,
   serviceAccount,
 } from "./helpers";
@@ -35,14 +37,26 @@ describeCluster("writes are guarded against lost updates", () => {
       annotations: { "cheiron.anny.co/reconcile-with": "ours" },
       changed: true,
     };
-    const error = await patchServiceAccountReferences(stale, merge).catch(e => e);
+    const error = await patchServiceAccountReferences(slimServiceAccount(stale)!, merge).catch(
+      e => e,
+    );
     expect(statusOf(error)).toBe(409);
     const now = await kJson(["get", "sa", "app", "-n", ns]);
     expect(now.metadata.annotations.someone).toBe("else");
     expect(names(now.imagePullSecrets)).toEqual(["mine"]);
-    // Computed from a fresh read, the same write goes through.
-    await patchServiceAccountReferences(now, merge);
-    expect(await pullsOf(ns, "app")).toEqual(["mine", "ours"]);
+    // Computed from a fresh read, the same write goes through, and keeps the other writer's annotation
+    // (annotations are patched key by key). Read the stored object from the response: afterwards the
+    // controller, level-triggered, removes "ours" again, since it is recorded as Cheiron's and no manager wants it.
+    const stored = (await patchServiceAccountReferences(
+      slimServiceAccount(now)!,
+      merge,
+    )) as typeof now;
+    expect(names(stored.imagePullSecrets)).toEqual(["mine", "ours"]);
+    expect(stored.metadata.annotations).toMatchObject({
+      someone: "else",
+      "cheiron.anny.co/reconcile-with": "ours",
+    });
+    await eventually(async () => expect(await pullsOf(ns, "app")).toEqual(["mine"]));
   });
 
   it("a Secret update computed from a stale read is refused with 409", async () => {

@@ -1,0 +1,111 @@
+// The watcher's view of the cluster: one informer per kind, fed by watches, read by every unit of work.
+// Reconciles read only from here (no list calls); writes go through to it (informer.upsert/remove).
+import type {
+  ExistingSecret,
+  Manager,
+  ObjectMeta,
+  ServiceAccountRef,
+  SourceSecret,
+} from "../domain/model";
+import { buildManagerKey } from "../domain/ids";
+import { KIND_CLUSTER, KIND_NAMESPACED } from "../constants";
+import type { ApiClient } from "../k8s/client";
+import { ChangeType, Informer } from "../k8s/informer";
+import { paths } from "../k8s/paths";
+import { slimManager, slimNamespace, slimSecret, slimServiceAccount } from "../k8s/slim";
+import { buildSourceRefs } from "./sources";
+
+type Handler<T> = (type: ChangeType, obj: T, old: T | undefined) => void;
+
+export interface CacheHandlers {
+  manager: Handler<Manager>;
+  namespace: Handler<ObjectMeta>;
+  serviceAccount: Handler<ServiceAccountRef>;
+  secret: Handler<ExistingSecret>;
+}
+
+/** Secrets Cheiron never needs and that can be large: Helm releases and legacy ServiceAccount tokens. */
+export const SECRET_FIELD_SELECTOR =
+  "type!=helm.sh/release.v1,type!=kubernetes.io/service-account-token";
+
+export class WatcherCache {
+  readonly namespacedManagers: Informer<Manager>;
+  readonly clusterManagers: Informer<Manager>;
+  readonly namespaces: Informer<ObjectMeta>;
+  readonly serviceAccounts: Informer<ServiceAccountRef>;
+  readonly secrets: Informer<ExistingSecret>;
+
+  constructor(client: ApiClient, on: CacheHandlers) {
+    this.namespacedManagers = new Informer(client, {
+      name: "imagepullsecretmanagers",
+      path: paths.namespacedManagers(),
+      slim: slimManager(KIND_NAMESPACED),
+      onChange: on.manager,
+    });
+    this.clusterManagers = new Informer(client, {
+      name: "clusterimagepullsecretmanagers",
+      path: paths.clusterManagers(),
+      slim: slimManager(KIND_CLUSTER),
+      onChange: on.manager,
+    });
+    this.namespaces = new Informer(client, {
+      name: "namespaces",
+      path: paths.namespaces(),
+      slim: slimNamespace,
+      onChange: on.namespace,
+    });
+    this.serviceAccounts = new Informer(client, {
+      name: "serviceaccounts",
+      path: paths.serviceAccounts(),
+      slim: slimServiceAccount,
+      onChange: on.serviceAccount,
+    });
+    this.secrets = new Informer(client, {
+      name: "secrets",
+      path: paths.secrets(),
+      query: { fieldSelector: SECRET_FIELD_SELECTOR },
+      slim: slimSecret,
+      onChange: on.secret,
+    });
+  }
+
+  private all() {
+    return [
+      this.namespacedManagers,
+      this.clusterManagers,
+      this.namespaces,
+      this.serviceAccounts,
+      this.secrets,
+    ] as const;
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(this.all().map(i => i.start()));
+  }
+
+  stop(): void {
+    this.all().forEach(i => i.stop());
+  }
+
+  managers(): Manager[] {
+    return [...this.namespacedManagers.values(), ...this.clusterManagers.values()];
+  }
+
+  manager(key: string): Manager | undefined {
+    return this.managers().find(m => buildManagerKey(m) === key);
+  }
+
+  managerInformer(m: Manager): Informer<Manager> {
+    return m.kind === KIND_NAMESPACED ? this.namespacedManagers : this.clusterManagers;
+  }
+
+  /** The source Secrets a manager reads that exist (type and data from the cache). */
+  sourcesOf(m: Manager): SourceSecret[] {
+    const found: SourceSecret[] = [];
+    for (const r of buildSourceRefs(m)) {
+      const s = this.secrets.get(r.namespace, r.name);
+      if (s) found.push({ namespace: r.namespace, name: r.name, type: s.type, data: s.data ?? {} });
+    }
+    return found;
+  }
+}

@@ -1,0 +1,27 @@
+// Which source Secrets a manager reads.
+import type { ExistingSecret, Manager } from "../domain/model";
+import { buildLegacyManagerId, buildManagerId } from "../domain/ids";
+import { isPlaceholderName } from "../domain/names";
+import { KIND_NAMESPACED, LABEL_MANAGER } from "../constants";
+
+/** The (namespace, name) of every source Secret a manager reads. */
+export function buildSourceRefs(m: Manager): { namespace: string; name: string }[] {
+  return (m.spec.secrets ?? [])
+    .map(e => e.existingSecretRef)
+    .filter((r): r is NonNullable<typeof r> => Boolean(r?.name) && !isPlaceholderName(r!.name))
+    .map(r => ({
+      namespace: (m.kind === KIND_NAMESPACED ? m.namespace : r.namespace) ?? "",
+      name: r.name,
+    }))
+    .filter(r => r.namespace !== "");
+}
+
+/** A predicate: the Secret is labelled as this manager's (its id, or the hashed id of releases before 0.2). */
+export function isOwnedBy(m: Manager): (s: ExistingSecret) => boolean {
+  const id = buildManagerId(m);
+  const legacy = buildLegacyManagerId(m);
+  return s => {
+    const label = s.labels?.[LABEL_MANAGER];
+    return label !== undefined && (label === id || label === legacy);
+  };
+}

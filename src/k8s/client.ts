@@ -1,0 +1,174 @@
+// Cheiron's one API client: a keep-alive connection pool with a fixed bound (kubernetes-fluent-client opens a
+// new TLS connection per call and keeps it 10 minutes), a deadline on every request, errors that keep their
+// status code, fieldManager=cheiron on every write, and 429s retried after Retry-After. Watches use their own
+// sockets (one each, see watch.ts) so a long-lived stream never holds a pooled connection.
+import https from "node:https";
+import { ApiError, toApiError } from "./api-error";
+import { ApiConfig, loadApiConfig } from "./config";
+import { FIELD_MANAGER } from "../constants";
+
+export { ApiError } from "./api-error";
+
+export type PatchType = "json" | "merge";
+const CONTENT_TYPES: Record<PatchType, string> = {
+  json: "application/json-patch+json",
+  merge: "application/merge-patch+json",
+};
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  contentType?: string;
+  /** Deadline for the whole request, response body included (default: the client's). */
+  timeoutMs?: number;
+}
+
+export interface ClientOptions {
+  /** Upper bound on pooled connections to the apiserver (default CHEIRON_API_MAX_CONNECTIONS or 12). */
+  maxConnections?: number;
+  /** Per-request deadline (default CHEIRON_API_TIMEOUT_MS or 30 s). */
+  timeoutMs?: number;
+  /** How often a 429 is retried after its Retry-After (default 5). */
+  maxThrottleRetries?: number;
+}
+
+const envNumber = (name: string, fallback: number) => {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+};
+const WRITE_METHODS = new Set(["POST", "PUT", "PATCH"]);
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+export class ApiClient {
+  readonly agent: https.Agent;
+  readonly maxConnections: number;
+  private readonly timeoutMs: number;
+  private readonly maxThrottleRetries: number;
+
+  constructor(
+    readonly config: ApiConfig,
+    opts: ClientOptions = {},
+  ) {
+    this.maxConnections = opts.maxConnections ?? envNumber("CHEIRON_API_MAX_CONNECTIONS", 12);
+    this.timeoutMs = opts.timeoutMs ?? envNumber("CHEIRON_API_TIMEOUT_MS", 30_000);
+    this.maxThrottleRetries = opts.maxThrottleRetries ?? 5;
+    this.agent = new https.Agent({
+      keepAlive: true,
+      keepAliveMsecs: 30_000,
+      maxSockets: this.maxConnections,
+      maxTotalSockets: this.maxConnections,
+      maxFreeSockets: this.maxConnections,
+      scheduling: "lifo",
+      ...config.tls,
+    });
+  }
+
+  get<T>(path: string, query?: RequestOptions["query"]): Promise<T> {
+    return this.request<T>("GET", path, { query });
+  }
+  create<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>("POST", path, { body });
+  }
+  patch<T>(path: string, body: unknown, type: PatchType = "json"): Promise<T> {
+    return this.request<T>("PATCH", path, { body, contentType: CONTENT_TYPES[type] });
+  }
+  delete<T>(path: string, preconditions?: { uid?: string; resourceVersion?: string }): Promise<T> {
+    const body = preconditions
+      ? { apiVersion: "v1", kind: "DeleteOptions", preconditions }
+      : undefined;
+    return this.request<T>("DELETE", path, { body });
+  }
+
+  /** One request; a 429 waits for Retry-After (within the deadline) and is tried again. */
+  async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    const deadline = Date.now() + (opts.timeoutMs ?? this.timeoutMs);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once<T>(method, path, opts, deadline);
+      } catch (e) {
+        const err = e as ApiError;
+        if (err.status === 401 && attempt === 1) {
+          this.config.invalidate(); // a rotated token: read it again and retry once
+          continue;
+        }
+        const wait = (err.retryAfterSeconds ?? 1) * 1000;
+        const throttled = err.status === 429 && attempt <= this.maxThrottleRetries;
+        if (!throttled || Date.now() + wait >= deadline) throw e;
+        await sleep(wait);
+      }
+    }
+  }
+
+  url(path: string, query: RequestOptions["query"] = {}): URL {
+    const url = new URL(path, this.config.server);
+    for (const [k, v] of Object.entries(query))
+      if (v !== undefined) url.searchParams.set(k, String(v));
+    return url;
+  }
+
+  private async once<T>(
+    method: string,
+    path: string,
+    opts: RequestOptions,
+    deadline: number,
+  ): Promise<T> {
+    const query = { ...(opts.query ?? {}) };
+    if (WRITE_METHODS.has(method)) query.fieldManager = FIELD_MANAGER;
+    const url = this.url(path, query);
+    const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+    const headers: Record<string, string> = { Accept: "application/json" };
+    const auth = await this.config.authorization();
+    if (auth) headers.Authorization = auth;
+    if (body !== undefined) {
+      headers["Content-Type"] = opts.contentType ?? "application/json";
+      headers["Content-Length"] = String(Buffer.byteLength(body));
+    }
+    const remaining = Math.max(1, deadline - Date.now());
+    return new Promise<T>((resolve, reject) => {
+      const req = https.request(url, { method, headers, agent: this.agent }, res => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("error", reject);
+        res.on("end", () => {
+          clearTimeout(timer);
+          const text = Buffer.concat(chunks).toString("utf8");
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) {
+            try {
+              resolve((text ? JSON.parse(text) : undefined) as T);
+            } catch (e) {
+              reject(e);
+            }
+          } else reject(toApiError(method, path, status, text, res.headers["retry-after"]));
+        });
+      });
+      const timer = setTimeout(() => {
+        req.destroy(
+          new ApiError(`${method} ${path}: no answer within ${remaining} ms`, 0, "Timeout"),
+        );
+      }, remaining);
+      req.on("error", e => {
+        clearTimeout(timer);
+        reject(
+          e instanceof ApiError
+            ? e
+            : new ApiError(`${method} ${path}: ${e.message}`, 0, "NetworkError"),
+        );
+      });
+      req.end(body);
+    });
+  }
+}
+
+let shared: ApiClient | undefined;
+
+/** The process's client, created on first use (never at import time, so `pepr build` makes no call). */
+export function apiClient(): ApiClient {
+  shared ??= new ApiClient(loadApiConfig());
+  return shared;
+}
+
+/** Test seam: use this client for the process. */
+export function setApiClient(client: ApiClient | undefined): void {
+  shared = client;
+}

@@ -1,0 +1,121 @@
+// Scale through the real apiserver: a cluster manager over 600 namespaces x 3 ServiceAccounts makes exactly the
+// minimum writes (600 Secrets + 1,800 ServiceAccount patches) and the module keeps its connections to the
+// apiserver within its pool's bound (kubernetes-fluent-client alone would open one per write and keep it 10 min).
+import { ApiClient } from "../../src/k8s/client";
+import { loadApiConfig } from "../../src/k8s/config";
+import { runBounded } from "../../src/controllers/bounded";
+import {
+  apply,
+  describeCluster,
+  eventually,
+  k,
+  kubeconfig,
+  manager,
+  moduleWrites,
+  uid,
+} from "./helpers";
+import { countConnections, modulePids } from "../harness/sockets";
+
+const N = 600;
+const POOL_BOUND = 12; // CHEIRON_API_MAX_CONNECTIONS' default
+
+describeCluster("scale: one pooled client, minimum writes", () => {
+  const run = uid();
+  const prefix = `scale-${run}`;
+  const namespaces = Array.from({ length: N }, (_, i) => `${prefix}-${i}`);
+  let admin: ApiClient;
+
+  beforeAll(async () => {
+    process.env.KUBECONFIG = kubeconfig();
+    admin = new ApiClient(loadApiConfig(), { maxConnections: 16 });
+    await runBounded(
+      namespaces.map(name => async () => {
+        await admin.create("/api/v1/namespaces", { metadata: { name, labels: { scale: run } } });
+        for (const sa of ["builder", "runner"])
+          await admin.create(`/api/v1/namespaces/${name}/serviceaccounts`, {
+            metadata: { name: sa },
+          });
+      }),
+      16,
+    );
+    await eventually(async () => {
+      const list = await admin.get<{ items: { metadata: { namespace: string } }[] }>(
+        "/api/v1/serviceaccounts",
+        { fieldSelector: "metadata.name=default" },
+      );
+      const have = new Set(list.items.map(i => i.metadata.namespace));
+      expect(namespaces.filter(n => !have.has(n))).toEqual([]);
+    }, 120_000);
+  }, 300_000);
+
+  afterAll(async () => {
+    await k(["delete", "cipsm", prefix, "--ignore-not-found", "--wait=true", "--timeout=120s"]);
+    await runBounded(
+      namespaces.map(
+        n => () =>
+          admin.delete(`/api/v1/namespaces/${n}`).then(
+            () => undefined,
+            () => undefined,
+          ),
+      ),
+      16,
+    );
+    admin.agent.destroy();
+  }, 300_000);
+
+  it(`reaches ${N} x 3 ServiceAccounts with exactly the minimum writes, within the connection bound`, async () => {
+    const [pid] = modulePids(process.env.CHEIRON_IT_DIR ?? "");
+    expect(pid).toBeGreaterThan(0);
+    const port = Number(new URL(loadApiConfig().server).port);
+    const before = countConnections(pid, port);
+    const peak = { n: before };
+    const sampler = setInterval(
+      () => (peak.n = Math.max(peak.n, countConnections(pid, port))),
+      100,
+    );
+    const t0 = Date.now();
+    await apply(
+      manager("ClusterImagePullSecretManager", prefix, {
+        namespaceSelector: { matchLabels: { scale: run } },
+        secrets: [
+          { name: "scale-pull", registry: "ghcr.io", username: "u", password: `pw-${run}` },
+        ],
+      }),
+    );
+    try {
+      await eventually(
+        async () => {
+          const list = await admin.get<{
+            items: { metadata: { namespace: string }; imagePullSecrets?: { name: string }[] }[];
+          }>("/api/v1/serviceaccounts");
+          const ours = list.items.filter(i => i.metadata.namespace.startsWith(`${prefix}-`));
+          expect(ours).toHaveLength(3 * N);
+          expect(
+            ours.filter(i => !(i.imagePullSecrets ?? []).some(r => r.name === "scale-pull")),
+          ).toHaveLength(0);
+          const cm = await admin.get<{
+            status?: { conditions?: { type: string; status: string }[] };
+          }>(`/apis/cheiron.anny.co/v1alpha1/clusterimagepullsecretmanagers/${prefix}`);
+          expect(cm.status?.conditions?.find(c => c.type === "Ready")?.status).toBe("True");
+        },
+        180_000,
+        500,
+      );
+    } finally {
+      clearInterval(sampler);
+    }
+    const seconds = (Date.now() - t0) / 1000;
+    const writes = moduleWrites(e => (e.objectRef?.namespace ?? "").startsWith(`${prefix}-`));
+    const by = (r: string) => writes.filter(e => e.objectRef?.resource === r).length;
+    console.log(
+      `[scale] ${N} namespaces x 3 ServiceAccounts in ${seconds.toFixed(1)} s; writes: ${by("secrets")} Secrets, ` +
+        `${by("serviceaccounts")} ServiceAccounts; module connections to the apiserver: ${before} before, peak ${peak.n}`,
+    );
+    expect(by("secrets")).toBe(N);
+    expect(by("serviceaccounts")).toBe(3 * N);
+    expect(writes.filter(e => (e.responseStatus?.code ?? 200) >= 300)).toEqual([]);
+    // The pool never grows past its bound, whatever the number of writes; watches hold one socket each.
+    expect(peak.n - before).toBeLessThanOrEqual(POOL_BOUND);
+    expect(peak.n).toBeLessThan(32);
+  }, 400_000);
+});
