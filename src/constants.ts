@@ -17,6 +17,13 @@ export const LABEL_CONTENT_HASH = `${GROUP}/content-hash`;
 /** Human-readable owner, `<Kind>/<namespace>/<name>` (labels cannot hold slashes). */
 export const ANNOTATION_OWNER = `${GROUP}/owner`;
 
+/** HMAC proving that Cheiron wrote the Secret for the manager it is labelled with (see domain/ownership.ts). */
+export const ANNOTATION_OWNER_PROOF = `${GROUP}/owner-proof`;
+/** The Secret, in the module's namespace, that holds the key of the owner proofs. */
+export const OWNERSHIP_KEY_SECRET = "cheiron-ownership-key";
+/** The module's namespace (Pepr deploys into pepr-system; `pepr dev` creates it too). */
+export const MODULE_NAMESPACE_DEFAULT = "pepr-system";
+
 /** On a Secret Cheiron adopted (its owner opted in): when no longer wanted it is released, never deleted. */
 export const ANNOTATION_ADOPTED = `${GROUP}/adopted`;
 

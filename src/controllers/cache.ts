@@ -8,12 +8,16 @@ import type {
   SourceSecret,
 } from "../domain/model";
 import { buildManagerKey } from "../domain/ids";
+import { buildOwnerProof, checkOwnership, Ownership } from "../domain/ownership";
 import { KIND_CLUSTER, KIND_NAMESPACED } from "../constants";
 import type { ApiClient } from "../k8s/client";
 import { ChangeType, Informer } from "../k8s/informer";
 import { paths } from "../k8s/paths";
 import { slimManager, slimNamespace, slimSecret, slimServiceAccount } from "../k8s/slim";
 import { buildSourceRefs } from "./sources";
+import { Log } from "pepr";
+import { describeError } from "../k8s/errors";
+import { loadOwnershipKey } from "../k8s/ownership-key";
 
 type Handler<T> = (type: ChangeType, obj: T, old: T | undefined) => void;
 
@@ -34,6 +38,8 @@ export class WatcherCache {
   readonly namespaces: Informer<ObjectMeta>;
   readonly serviceAccounts: Informer<ServiceAccountRef>;
   readonly secrets: Informer<ExistingSecret>;
+  /** The key of the owner proofs (set by start()). */
+  ownershipKey: Buffer = Buffer.alloc(0);
 
   constructor(client: ApiClient, on: CacheHandlers) {
     this.namespacedManagers = new Informer(client, {
@@ -80,6 +86,15 @@ export class WatcherCache {
   }
 
   async start(): Promise<void> {
+    for (let delay = 500; ; delay = Math.min(delay * 2, 30_000)) {
+      try {
+        this.ownershipKey = await loadOwnershipKey();
+        break;
+      } catch (e) {
+        Log.warn({ error: describeError(e) }, "Cheiron could not read its ownership key; retrying");
+        await new Promise(r => setTimeout(r, delay));
+      }
+    }
     await Promise.all(this.all().map(i => i.start()));
   }
 
@@ -97,6 +112,15 @@ export class WatcherCache {
 
   managerInformer(m: Manager): Informer<Manager> {
     return m.kind === KIND_NAMESPACED ? this.namespacedManagers : this.clusterManagers;
+  }
+
+  /** Whether an existing Secret labelled as the manager's carries its valid owner proof. */
+  ownership(m: Manager): (e: ExistingSecret) => Ownership {
+    return e => checkOwnership(e, this.ownershipKey, m.uid);
+  }
+
+  proofOf(m: Manager, namespace: string, name: string): string {
+    return buildOwnerProof(this.ownershipKey, m.uid, namespace, name);
   }
 
   /** The source Secrets a manager reads that exist (type and data from the cache). */

@@ -69,16 +69,28 @@ export async function reconcileNamespace(
     if (!covered && owned.length === 0) continue;
     const orphaning = m.deleting && m.spec.deletionPolicy === "Orphan";
     const sources = covered ? cache.sourcesOf(m) : [];
-    const desired = covered ? buildDesiredSecrets(m, [ns], sources).secrets : [];
+    const desired = (covered ? buildDesiredSecrets(m, [ns], sources).secrets : []).map(d => ({
+      ...d,
+      ownerProof: cache.proofOf(m, d.namespace, d.name),
+    }));
     const names = new Set(desired.map(d => d.name));
     const existing = [
       ...owned,
       ...secretsHere.filter(s => names.has(s.name) && !owned.includes(s)),
     ];
-    const plan = planSecrets(id, desired, existing, {}, buildLegacyManagerId(m));
+    const proven = cache.ownership(m);
+    const plan = planSecrets(id, desired, existing, {}, buildLegacyManagerId(m), proven);
     if (orphaning) plan.delete = []; // released below instead
     const asIs = covered ? (buildAsIsNames(m, sources)[ns] ?? []) : [];
-    works.push({ m, covered, plan, writes: emptyWriteResult(), asIs, orphaning, owned });
+    works.push({
+      m,
+      covered,
+      plan,
+      writes: emptyWriteResult(),
+      asIs,
+      orphaning,
+      owned: owned.filter(e => proven(e) === "proven"),
+    });
   }
 
   const jobsOf = works.map(w => ({ w, jobs: buildSecretJobs(w.plan, cache.secrets, w.writes) }));
@@ -124,7 +136,9 @@ export async function reconcileNamespace(
       attached: r?.attached ?? 0,
       detached: r?.detached ?? 0,
       planLines: [...w.writes.planLines, ...(r?.planLines ?? [])],
-      ownedLeft: cache.secrets.inNamespace(ns).filter(isOwnedBy(w.m)).length,
+      ownedLeft: cache.secrets
+        .inNamespace(ns)
+        .filter(e => isOwnedBy(w.m)(e) && cache.ownership(w.m)(e) === "proven").length,
     });
   }
   return outcomes;

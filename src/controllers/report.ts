@@ -110,8 +110,11 @@ export async function flushDeleting(
   const outcomes = [...s.outcomes.values()];
   const failures = outcomes.flatMap(o => o.failures);
   const owned = isOwnedBy(m);
+  const proven = cache.ownership(m);
   const left =
-    m.spec.deletionPolicy === "Orphan" ? 0 : [...cache.secrets.values()].filter(owned).length;
+    m.spec.deletionPolicy === "Orphan"
+      ? 0
+      : [...cache.secrets.values()].filter(e => owned(e) && proven(e) === "proven").length;
   if (failures.length > 0 || left > 0) {
     const why = failures.length ? failures.slice(0, 3).join(" ") : `${left} Secrets remain.`;
     await emitEvent(m, "Warning", "CleanupFailed", `Cleanup incomplete, retrying: ${why}`);

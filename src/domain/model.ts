@@ -67,6 +67,8 @@ export interface DesiredSecret {
   owner: string;
   /** Registry hosts it holds credentials for (for registry-aware Pod matching). */
   registries: string[];
+  /** buildOwnerProof for this manager, namespace and name (set by the watcher, which holds the key). */
+  ownerProof?: string;
 }
 
 /** A Secret as it exists in the cluster (only what planning needs). */

@@ -3,6 +3,7 @@ import { equals } from "ramda";
 import type { Problem } from "../api/types";
 import {
   ANNOTATION_OWNER,
+  ANNOTATION_OWNER_PROOF,
   ANNOTATION_RECONCILABLE,
   LABEL_CONTENT_HASH,
   LABEL_MANAGED_BY,
@@ -10,6 +11,7 @@ import {
   MANAGED_BY_VALUE,
 } from "../constants";
 import type { DesiredSecret, ExistingSecret, SecretPlan } from "./model";
+import type { Ownership } from "./ownership";
 
 const keyOf = (s: { namespace: string; name: string }): string => `${s.namespace}/${s.name}`;
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -32,6 +34,7 @@ function needsUpdate(d: DesiredSecret, e: ExistingSecret): boolean {
     labels[LABEL_CONTENT_HASH] !== d.hash ||
     labels[LABEL_MANAGER] !== d.managerId ||
     e.annotations?.[ANNOTATION_OWNER] !== d.owner ||
+    (d.ownerProof !== undefined && e.annotations?.[ANNOTATION_OWNER_PROOF] !== d.ownerProof) ||
     (e.data === undefined && e.dataHash !== undefined
       ? e.dataHash !== d.hash
       : !equals(e.data ?? {}, d.data))
@@ -53,7 +56,22 @@ export function planSecrets(
   existing: ExistingSecret[],
   otherManagers: Record<string, string> = {},
   legacyId?: string,
+  ownership?: (e: ExistingSecret) => Ownership,
 ): SecretPlan {
+  const sameData = (d: DesiredSecret, e: ExistingSecret) =>
+    (e.type ?? "Opaque") === d.type &&
+    (e.data === undefined ? e.dataHash === d.hash : equals(e.data, d.data));
+  const unproven = (e: ExistingSecret, d?: DesiredSecret): Problem | undefined => {
+    const check = ownership?.(e) ?? "proven";
+    if (check === "proven" || (check === "legacy" && d && sameData(d, e))) return undefined;
+    const why = check === "forged" ? "a wrong ownership proof" : "no ownership proof";
+    return {
+      namespace: e.namespace,
+      secret: e.name,
+      reason: "SecretConflict",
+      message: `Secret ${e.namespace}/${e.name} is labelled as Cheiron's but has ${why}; it is left alone.`,
+    };
+  };
   const isOurs = (owner: string | undefined) =>
     owner !== undefined && (owner === managerId || owner === legacyId);
   const found = new Map(existing.map(e => [keyOf(e), e]));
@@ -73,6 +91,9 @@ export function planSecrets(
     const where = `Secret ${d.namespace}/${d.name}`;
     if (!e) {
       plan.create.push(d);
+    } else if (isOurs(owner) && unproven(e, d)) {
+      plan.problems.push(unproven(e, d)!);
+      continue;
     } else if (isOurs(owner)) {
       const replace = (e.type ?? "Opaque") !== d.type;
       if (replace) plan.update.push({ desired: d, existing: e, adopt: false, replace });
@@ -106,7 +127,9 @@ export function planSecrets(
   for (const e of existing) {
     if (!isOurs(managerOf(e)) || wanted.has(keyOf(e)) || seen.has(keyOf(e))) continue;
     seen.add(keyOf(e));
-    plan.delete.push(e);
+    const problem = unproven(e);
+    if (problem) plan.problems.push(problem);
+    else plan.delete.push(e);
   }
 
   plan.create.sort(byKey(d => d));

@@ -5,6 +5,7 @@ import type { DesiredSecret, ExistingSecret } from "../domain/model";
 import {
   ANNOTATION_ADOPTED,
   ANNOTATION_OWNER,
+  ANNOTATION_OWNER_PROOF,
   LABEL_CONTENT_HASH,
   LABEL_MANAGED_BY,
   LABEL_MANAGER,
@@ -31,7 +32,10 @@ export async function createSecret(d: DesiredSecret): Promise<SecretObject> {
       name: d.name,
       namespace: d.namespace,
       labels: ownedLabels(d),
-      annotations: { [ANNOTATION_OWNER]: d.owner },
+      annotations: {
+        [ANNOTATION_OWNER]: d.owner,
+        ...(d.ownerProof ? { [ANNOTATION_OWNER_PROOF]: d.ownerProof } : {}),
+      },
     },
     type: d.type,
     data: d.data,
@@ -54,6 +58,7 @@ export async function updateSecret(
     },
     ...annotationOps(existing, {
       [ANNOTATION_OWNER]: d.owner,
+      ...(d.ownerProof ? { [ANNOTATION_OWNER_PROOF]: d.ownerProof } : {}),
       ...(adopted ? { [ANNOTATION_ADOPTED]: "true" } : {}),
     }),
     { op: "add", path: "/data", value: d.data },
@@ -80,7 +85,11 @@ export async function releaseSecret(s: ExistingSecret): Promise<SecretObject> {
   const ops: PatchOp[] = [
     { op: "replace", path: "/metadata/resourceVersion", value: s.resourceVersion },
     { op: s.labels ? "replace" : "add", path: "/metadata/labels", value: labels },
-    ...annotationOps(s, { [ANNOTATION_OWNER]: undefined, [ANNOTATION_ADOPTED]: undefined }),
+    ...annotationOps(s, {
+      [ANNOTATION_OWNER]: undefined,
+      [ANNOTATION_OWNER_PROOF]: undefined,
+      [ANNOTATION_ADOPTED]: undefined,
+    }),
   ];
   return apiClient().patch(paths.secret(s.namespace, s.name), ops);
 }

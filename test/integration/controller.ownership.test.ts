@@ -5,6 +5,7 @@ import {
   decodeDockerConfig,
   describeCluster,
   eventually,
+  getOrUndefined,
   inline,
   k,
   kJson,
@@ -68,5 +69,56 @@ describeCluster("controller: ownership", () => {
     expect(released.metadata.labels?.["cheiron.anny.co/manager"]).toBeUndefined();
     expect(released.metadata.annotations?.["cheiron.anny.co/adopted"]).toBeUndefined();
     expect(released.metadata.annotations?.["cheiron.anny.co/reconcilable"]).toBe("true");
+  });
+});
+
+describeCluster("controller: ownership needs proof, not labels", () => {
+  // Issue 11 #7: before the owner proof, these labels alone made the tenant's Secrets "owned": the wanted
+  // one was overwritten with the manager's credentials and the unwanted one deleted.
+  it("leaves Secrets with forged Cheiron labels alone and reports them; its own carry a proof", async () => {
+    const ns = await newNamespace("forge");
+    const id = `ipsm.${ns}.m`;
+    const forge = async (name: string) => {
+      await k(["create", "secret", "generic", name, "-n", ns, "--from-literal=tenant=data"]);
+      await k([
+        "label",
+        "secret",
+        name,
+        "-n",
+        ns,
+        "app.kubernetes.io/managed-by=cheiron",
+        `cheiron.anny.co/manager=${id}`,
+      ]);
+    };
+    await forge("wanted");
+    await forge("unwanted");
+    await apply(
+      manager("ImagePullSecretManager", "m", { secrets: [inline("wanted"), inline("mine")] }),
+      ns,
+    );
+    await eventually(async () => {
+      expect(reasons(await status("ipsm", "m", ns))).toEqual([
+        "unwanted:SecretConflict",
+        "wanted:SecretConflict",
+      ]);
+      expect(await pullsOf(ns, "default")).toEqual(["mine"]);
+    });
+    const mine = await kJson(["get", "secret", "mine", "-n", ns]);
+    expect(mine.metadata.annotations["cheiron.anny.co/owner-proof"]).toMatch(/^[0-9a-f]{40}$/);
+    // copying our proof onto the forged Secret does not help: it is bound to namespace and name
+    await k([
+      "annotate",
+      "secret",
+      "unwanted",
+      "-n",
+      ns,
+      `cheiron.anny.co/owner-proof=${mine.metadata.annotations["cheiron.anny.co/owner-proof"]}`,
+    ]);
+    await k(["delete", "ipsm", "m", "-n", ns, "--wait=true", "--timeout=30s"]);
+    for (const name of ["wanted", "unwanted"]) {
+      const s = await kJson(["get", "secret", name, "-n", ns]);
+      expect(Object.keys(s.data)).toEqual(["tenant"]);
+    }
+    expect(await getOrUndefined(["get", "secret", "mine", "-n", ns])).toBeUndefined();
   });
 });

@@ -1,9 +1,9 @@
 // Cheiron's writes carry the resourceVersion they were computed from: against the real apiserver, a write
 // from a stale read is refused with 409 and the other writer's change survives (no lost update).
 import { patchServiceAccountReferences } from "../../src/k8s/references";
-import { updateSecret } from "../../src/k8s/secrets";
+import { deleteSecret, updateSecret } from "../../src/k8s/secrets";
 import { statusOf } from "../../src/k8s/errors";
-import { slimServiceAccount } from "../../src/k8s/slim";
+import { slimSecret, slimServiceAccount } from "../../src/k8s/slim";
 import {
   apply,
   describeCluster,
@@ -13,6 +13,7 @@ import {
   names,
   pullsOf,
   eventually,
+  getOrUndefined,
   newNamespace,
   serviceAccount,
 } from "./helpers";
@@ -87,5 +88,32 @@ describeCluster("writes are guarded against lost updates", () => {
     const now = await kJson(["get", "secret", "s", "-n", ns]);
     expect(now.data.a).toBe(Buffer.from("b").toString("base64"));
     expect(now.metadata.labels.someone).toBe("else");
+  });
+});
+
+describeCluster("deletes carry preconditions", () => {
+  const saved = process.env.KUBECONFIG;
+  beforeAll(() => {
+    process.env.KUBECONFIG = kubeconfig();
+  });
+  afterAll(() => {
+    if (saved === undefined) delete process.env.KUBECONFIG;
+    else process.env.KUBECONFIG = saved;
+  });
+
+  // Issue 11 #5: before 302f31f, deleteSecret deleted by name alone, so this re-created Secret was lost.
+  it("a Secret re-created between the read and the delete survives: the delete is refused with 409", async () => {
+    const ns = await newNamespace("guard");
+    await k(["create", "secret", "generic", "s", "-n", ns, "--from-literal=a=b"]);
+    const read = slimSecret(await kJson(["get", "secret", "s", "-n", ns]))!;
+    await k(["delete", "secret", "s", "-n", ns]);
+    await k(["create", "secret", "generic", "s", "-n", ns, "--from-literal=user=owns-this"]);
+    const error = await deleteSecret(read).catch(e => e);
+    expect(statusOf(error)).toBe(409);
+    const now = await kJson(["get", "secret", "s", "-n", ns]);
+    expect(Object.keys(now.data)).toEqual(["user"]);
+    // the same Secret, read afresh, is deleted
+    await deleteSecret(slimSecret(now)!);
+    expect(await getOrUndefined(["get", "secret", "s", "-n", ns])).toBeUndefined();
   });
 });
