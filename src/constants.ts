@@ -31,6 +31,8 @@ export const ANNOTATION_ADOPTED = `${GROUP}/adopted`;
 export const ANNOTATION_RECONCILABLE = `${GROUP}/reconcilable`;
 export const ANNOTATION_RECONCILE_WITH = `${GROUP}/reconcile-with`;
 export const ANNOTATION_RECONCILED = `${GROUP}/reconciled`;
+/** `name=managerId,...`: which manager each entry in reconcile-with belongs to (each manager releases only its own). */
+export const ANNOTATION_ATTACHED_BY = `${GROUP}/attached-by`;
 /** Opt-out on a Namespace, ServiceAccount or Pod. */
 export const ANNOTATION_IGNORE = `${GROUP}/ignore`;
 

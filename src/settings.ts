@@ -11,6 +11,8 @@ export interface Settings {
   retryBaseMs: number;
   /** ...up to this cap (default 5 min). */
   retryMaxMs: number;
+  /** One unit of work (a namespace, a fan-out, a status flush) counts as failed after this (default 5 min). */
+  runDeadlineMs: number;
 }
 
 export function settings(): Settings {
@@ -18,5 +20,6 @@ export function settings(): Settings {
     resyncSeconds: num("CHEIRON_RESYNC_SECONDS", 300, 5),
     retryBaseMs: num("CHEIRON_RETRY_BASE_MS", 1000, 10),
     retryMaxMs: num("CHEIRON_RETRY_MAX_MS", 300_000, 100),
+    runDeadlineMs: num("CHEIRON_RUN_DEADLINE_MS", 300_000, 1000),
   };
 }

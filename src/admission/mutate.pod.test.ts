@@ -20,6 +20,7 @@ const secrets = [
 const podManager = (extra = {}) =>
   namespacedManager("pods", "team-a", { mode: "Pod", secrets, ...extra });
 const registryAware = podManager({ matchImageRegistries: true });
+const P = "ipsm.team-a.pods";
 
 describe("Pod admission: registry-aware matching", () => {
   beforeEach(() => world([registryAware]));
@@ -57,7 +58,7 @@ describe("Pod admission: registry-aware matching", () => {
   ])("%s %j: attaches %j", async (_, images, want) => {
     const out = await admitPod(pod(images));
     expect(names(out.spec?.imagePullSecrets)).toEqual(want);
-    expect(out.metadata?.annotations).toEqual(ours(want.join(",")));
+    expect(out.metadata?.annotations).toEqual(ours(want.join(","), P));
   });
 
   it.each([
@@ -100,7 +101,7 @@ describe("Pod admission: the Pod's own list, opt-outs, modes", () => {
   it("keeps the Pod's own entries in order and appends ours", async () => {
     const out = await admitPod(pod(undefined, { app: "web" }, ["mine", "ghcr"]));
     expect(names(out.spec?.imagePullSecrets)).toEqual(["mine", "ghcr", "hub", "quay"]);
-    expect(out.metadata?.annotations).toEqual({ app: "web", ...ours("hub,quay") });
+    expect(out.metadata?.annotations).toEqual({ app: "web", ...ours("hub,quay", P) });
   });
 
   it("takes the namespace from the request when the object has none", async () => {
@@ -135,7 +136,7 @@ describe("Pod admission: the Pod's own list, opt-outs, modes", () => {
     ["its own list", ["mine"]],
   ])("admitting the admitted Pod again (%s) changes nothing", async (_, list) => {
     const first = await admitPod(pod(undefined, undefined, list));
-    expect(first.metadata?.annotations).toEqual(ours("hub,ghcr,quay"));
+    expect(first.metadata?.annotations).toEqual(ours("hub,ghcr,quay", P));
     expect(await admitPod(structuredClone(first))).toEqual(first);
   });
 

@@ -14,6 +14,7 @@ import {
 const teamA = (secrets: SecretEntry[] = [entry("regcred")], extra = {}) =>
   namespacedManager("pull", "team-a", { secrets, ...extra });
 const older = { creationTimestamp: "2023-01-01T00:00:00Z" };
+const A = "ipsm.team-a.pull";
 
 describe("ServiceAccount admission: one manager", () => {
   beforeEach(() => world([teamA()]));
@@ -26,7 +27,7 @@ describe("ServiceAccount admission: one manager", () => {
   ])("%s: ours appended with our annotations", async (_, ann, list, want) => {
     const out = await admitServiceAccount(serviceAccount(ann, list));
     expect(names(out.imagePullSecrets)).toEqual(want);
-    expect(out.metadata?.annotations).toEqual({ ...ann, ...ours("regcred") });
+    expect(out.metadata?.annotations).toEqual({ ...ann, ...ours("regcred", A) });
   });
 
   it("a name the user already lists stays theirs: nothing changes", async () => {
@@ -87,7 +88,13 @@ describe("ServiceAccount admission: several managers", () => {
     world(managers);
     const out = await admitServiceAccount(serviceAccount(undefined, ["alpha"]));
     expect(names(out.imagePullSecrets)).toEqual(["alpha", "c-cred", "regcred", "n-cred"]);
-    expect(out.metadata?.annotations).toEqual(ours("c-cred,regcred,n-cred"));
+    expect(out.metadata?.annotations).toEqual(
+      ours("c-cred,regcred,n-cred", {
+        "c-cred": "cipsm.shared",
+        regcred: "cipsm.shared",
+        "n-cred": A,
+      }),
+    );
   });
 
   it.each([[["b", "a"]], [["a", "b"]]])(
@@ -132,14 +139,27 @@ describe("ServiceAccount admission: re-admission and UPDATE", () => {
       old,
     );
     expect(names(out.imagePullSecrets)).toEqual(want);
-    expect(out.metadata?.annotations).toEqual(ours(want.filter(n => n !== "alpha").join(",")));
+    expect(out.metadata?.annotations).toEqual(ours(want.filter(n => n !== "alpha").join(","), A));
   });
 
-  it("UPDATE that also dropped our annotations: the references come back with them", async () => {
+  // Issue 11 #1: an UPDATE that removes names from Cheiron's record is a detach (the controller's, or a user's who
+  // removed entry and record): before, admission added them back whenever its view still wanted them.
+  it("UPDATE that drops our record (a detach) is not undone: nothing comes back", async () => {
     const old = serviceAccount(ours("regcred,second"), ["regcred", "second"]);
     const out = await admitServiceAccount(serviceAccount({}, []), "UPDATE", old);
-    expect(names(out.imagePullSecrets)).toEqual(["regcred", "second"]);
-    expect(out.metadata?.annotations).toEqual(ours("regcred,second"));
+    expect(names(out.imagePullSecrets)).toEqual([]);
+    expect(out.metadata?.annotations ?? {}).toEqual({});
+  });
+
+  it("the controller detaching one name while the view still wants it: that name stays detached", async () => {
+    const old = serviceAccount(ours("regcred,second", A), ["alpha", "regcred", "second"]);
+    const out = await admitServiceAccount(
+      serviceAccount(ours("second", A), ["alpha", "second"]),
+      "UPDATE",
+      old,
+    );
+    expect(names(out.imagePullSecrets)).toEqual(["alpha", "second"]);
+    expect(out.metadata?.annotations).toEqual(ours("second", A));
   });
 });
 
@@ -186,7 +206,7 @@ describe("ServiceAccount admission: names the manager's status blocks", () => {
     world([namespacedManager("pull", "team-a", { secrets }, extra as object)]);
     const out = await admitServiceAccount(serviceAccount());
     expect(names(out.imagePullSecrets)).toEqual(want);
-    expect(out.metadata?.annotations).toEqual(ours(want.join(",")));
+    expect(out.metadata?.annotations).toEqual(ours(want.join(","), A));
   });
 
   it.each([

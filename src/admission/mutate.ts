@@ -8,9 +8,11 @@ import { isOptedOut } from "../domain/selection";
 import {
   buildAdditiveReferences,
   buildDesiredReferences,
+  buildReferenceOwners,
   mergeImagePullSecrets,
 } from "../domain/references";
 import { metrics } from "../metrics";
+import { ANNOTATION_RECONCILE_WITH } from "../constants";
 import { toObjectMeta } from "../k8s/managers";
 import { admissionView } from "./view";
 
@@ -55,6 +57,7 @@ async function planAdmission(
   current: { name?: string }[] | undefined,
   mode: "ServiceAccount" | "Pod",
   podRegistries?: string[],
+  detached: Set<string> = new Set(),
 ): Promise<ReferenceMerge | undefined> {
   await admissionView().ensure();
   const ns = await namespaceOf(req, meta);
@@ -69,8 +72,12 @@ async function planAdmission(
     podRegistries,
     knownRegistries,
   );
-  const additive = buildAdditiveReferences(desired, current, meta.annotations);
-  const merge = mergeImagePullSecrets(current, meta.annotations, additive);
+  // A name this very update removes from Cheiron's bookkeeping is a detach by the controller (or a user who
+  // removed both the entry and the record): never add it back, whatever this view believes.
+  const wanted = desired.filter(n => !detached.has(n));
+  const owners = buildReferenceOwners(managers, m => attachable(m, ns.name));
+  const additive = buildAdditiveReferences(wanted, current, meta.annotations);
+  const merge = mergeImagePullSecrets(current, meta.annotations, additive, { owners });
   return merge.changed ? merge : undefined;
 }
 
@@ -78,7 +85,22 @@ export async function mutateServiceAccount(
   req: PeprMutateRequest<a.ServiceAccount>,
 ): Promise<void> {
   const sa = req.Raw;
-  const merge = await planAdmission(req, toObjectMeta(sa), sa.imagePullSecrets, "ServiceAccount");
+  const recorded = (o?: { metadata?: { annotations?: Record<string, string> } }) =>
+    (o?.metadata?.annotations?.[ANNOTATION_RECONCILE_WITH] ?? "").split(",").map(n => n.trim());
+  const now = new Set(recorded(sa));
+  const detached = new Set(
+    req.Request.operation === "UPDATE"
+      ? recorded(req.OldResource).filter(n => n && !now.has(n))
+      : [],
+  );
+  const merge = await planAdmission(
+    req,
+    toObjectMeta(sa),
+    sa.imagePullSecrets,
+    "ServiceAccount",
+    undefined,
+    detached,
+  );
   if (!merge) return;
   applyMerge(sa, merge);
   metrics.serviceAccountMutated();

@@ -108,8 +108,8 @@ describe("round trip: handler, Pepr's stamp and patch, stripped", () => {
   beforeEach(() => world([namespacedManager("pull", "team-a", { secrets: [entry("regcred")] })]));
 
   it.each([
-    ["no annotations", undefined, ours("regcred")],
-    ["user annotations", { team: "a" }, { team: "a", ...ours("regcred") }],
+    ["no annotations", undefined, ours("regcred", "ipsm.team-a.pull")],
+    ["user annotations", { team: "a" }, { team: "a", ...ours("regcred", "ipsm.team-a.pull") }],
   ])("%s: the stored object is the handler's result without the stamp", async (_, ann, want) => {
     const sent = serviceAccount(ann);
     const mutated = await admitServiceAccount(sent);

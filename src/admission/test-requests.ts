@@ -7,6 +7,7 @@ import type { Manager, ObjectMeta } from "../domain/model";
 import {
   ANNOTATION_IGNORE,
   ANNOTATION_RECONCILABLE,
+  ANNOTATION_ATTACHED_BY,
   ANNOTATION_RECONCILE_WITH,
   ANNOTATION_RECONCILED,
 } from "../constants";
@@ -29,10 +30,19 @@ export const optOuts = (what: string): [string, Annotations, Annotations][] => [
 ];
 
 /** The three annotations Cheiron writes next to the references it adds. */
-export const ours = (names: string) => ({
+/** Cheiron's bookkeeping for `names`; with `by` (one manager id for all, or per name) also attached-by. */
+export const ours = (names: string, by?: string | Record<string, string>) => ({
   [ANNOTATION_RECONCILE_WITH]: names,
   [ANNOTATION_RECONCILABLE]: "true",
   [ANNOTATION_RECONCILED]: "true",
+  ...(by === undefined
+    ? {}
+    : {
+        [ANNOTATION_ATTACHED_BY]: names
+          .split(",")
+          .map(n => `${n}=${typeof by === "string" ? by : by[n]}`)
+          .join(","),
+      }),
 });
 
 /** An inline spec.secrets entry. */

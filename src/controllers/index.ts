@@ -8,12 +8,7 @@ import type { ExistingSecret, Manager } from "../domain/model";
 import { buildEntryNames } from "../domain/entries";
 import { buildManagerKey } from "../domain/ids";
 import { isManagerCoveringNamespace } from "../domain/selection";
-import {
-  ANNOTATION_RECONCILE_WITH,
-  FINALIZER,
-  LABEL_MANAGED_BY,
-  MANAGED_BY_VALUE,
-} from "../constants";
+import { FINALIZER, LABEL_MANAGED_BY, MANAGED_BY_VALUE } from "../constants";
 import { apiClient } from "../k8s/client";
 import { describeError } from "../k8s/errors";
 import { setFinalizer } from "../k8s/report";
@@ -21,9 +16,9 @@ import { metrics } from "../metrics";
 import { settings } from "../settings";
 import { WatcherCache } from "./cache";
 import { reconcileNamespace } from "./namespace";
-import { WorkQueue } from "./queue";
+import { buildBackoffDelay, WorkQueue } from "./queue";
 import { addCounts, flushDeleting, flushLive, ManagerState, newManagerState } from "./report";
-import { buildSourceRefs, isOwnedBy } from "./sources";
+import { buildSourceRefs, isOwnedBy, isRecordingFor } from "./sources";
 
 const FLUSH_DELAY_MS = 200;
 
@@ -50,6 +45,7 @@ export class Controller {
     concurrency: Number(process.env.CHEIRON_WORKERS) || 8,
     baseDelayMs: settings().retryBaseMs,
     maxDelayMs: settings().retryMaxMs,
+    runDeadlineMs: settings().runDeadlineMs,
     process: key => this.process(key),
     onError: (key, error, attempt, delayMs) =>
       Log.warn(
@@ -155,11 +151,8 @@ export class Controller {
     const out = new Set<string>();
     for (const s of this.cache.secrets.values()) if (owned(s)) out.add(s.namespace);
     if (m.deleting) {
-      const names = new Set(buildEntryNames(m));
-      for (const sa of this.cache.serviceAccounts.values()) {
-        const recorded = (sa.annotations?.[ANNOTATION_RECONCILE_WITH] ?? "").split(",");
-        if (recorded.some(n => names.has(n.trim()))) out.add(sa.namespace);
-      }
+      const records = isRecordingFor(m);
+      for (const sa of this.cache.serviceAccounts.values()) if (records(sa)) out.add(sa.namespace);
     }
     return out;
   }
@@ -177,7 +170,14 @@ export class Controller {
     const s = this.states.get(key);
     if (!m || !s || s.pending.size > 0) return true;
     if (!m.deleting) return (await flushLive(this.cache, m, s)) || true;
-    if (!(await flushDeleting(this.cache, m, s))) this.queue.enqueueAfter(`mgr/${key}`, 1000);
+    if (await flushDeleting(this.cache, m, s)) return true;
+    // Something of it is still there: visit its namespaces again, with backoff.
+    s.cleanupAttempts = (s.cleanupAttempts ?? 0) + 1;
+    const { retryBaseMs, retryMaxMs } = settings();
+    this.queue.enqueueAfter(
+      `mgr/${key}`,
+      buildBackoffDelay(s.cleanupAttempts, retryBaseMs, retryMaxMs),
+    );
     return true;
   }
 }

@@ -5,7 +5,7 @@
 import type { Problem } from "../api/types";
 import type { ExistingSecret, Manager, SecretPlan } from "../domain/model";
 import { buildDesiredSecrets } from "../domain/desired";
-import { buildAsIsNames, buildEntryNames } from "../domain/entries";
+import { buildAsIsNames, buildEntryNames, buildKeptCopyNames } from "../domain/entries";
 import { buildLegacyManagerId, buildManagerId, buildManagerKey } from "../domain/ids";
 import { planSecrets } from "../domain/plan";
 import { isManagerCoveringNamespace } from "../domain/selection";
@@ -81,7 +81,11 @@ export async function reconcileNamespace(
     const proven = cache.ownership(m);
     const plan = planSecrets(id, desired, existing, {}, buildLegacyManagerId(m), proven);
     if (orphaning) plan.delete = []; // released below instead
-    const asIs = covered ? (buildAsIsNames(m, sources)[ns] ?? []) : [];
+    // A copy whose source is missing for now is kept (not deleted, still attached) while the manager lists it.
+    const kept = new Set(covered ? buildKeptCopyNames(m, sources) : []);
+    plan.delete = plan.delete.filter(e => !kept.has(e.name));
+    const keptHere = owned.filter(e => kept.has(e.name) && proven(e) === "proven").map(e => e.name);
+    const asIs = covered ? [...(buildAsIsNames(m, sources)[ns] ?? []), ...keptHere] : [];
     works.push({
       m,
       covered,

@@ -1,5 +1,6 @@
 // A coalescing work queue: a key enqueued many times runs once; a key is never run twice at once (an enqueue
-// while it runs schedules one more run); a failed run is retried with capped exponential backoff.
+// while it runs schedules one more run); a failed run is retried with capped exponential backoff, and events
+// do not cut that backoff short; a run that outlives its deadline frees its worker and counts as failed.
 export interface QueueOptions {
   concurrency: number;
   baseDelayMs: number;
@@ -7,6 +8,8 @@ export interface QueueOptions {
   /** Returns normally on success; throws (or returns false) to be retried with backoff. */
   process: (key: string) => Promise<boolean | void>;
   onError?: (key: string, error: unknown, attempt: number, delayMs: number) => void;
+  /** A run still going after this long counts as failed and frees its worker (default: none). */
+  runDeadlineMs?: number;
 }
 
 export function buildBackoffDelay(attempt: number, base: number, max: number): number {
@@ -30,6 +33,7 @@ export class WorkQueue {
       return;
     }
     if (this.queued.has(key)) return;
+    if (this.timers.has(key) && this.failures.has(key)) return; // backing off: the timer runs it
     this.clearTimer(key);
     this.queued.add(key);
     this.ready.push(key);
@@ -90,10 +94,22 @@ export class WorkQueue {
   private async run(key: string) {
     let ok = false;
     let error: unknown;
+    let deadline: NodeJS.Timeout | undefined;
     try {
-      ok = (await this.opts.process(key)) !== false;
+      const run = this.opts.process(key);
+      const limit = this.opts.runDeadlineMs;
+      const expired = new Promise<never>((_, reject) => {
+        if (limit)
+          deadline = setTimeout(
+            () => reject(new Error(`run of ${key} exceeded ${limit} ms`)),
+            limit,
+          );
+      });
+      ok = (await (limit ? Promise.race([run, expired]) : run)) !== false;
     } catch (e) {
       error = e;
+    } finally {
+      clearTimeout(deadline);
     }
     this.running.delete(key);
     if (ok) {
@@ -103,7 +119,8 @@ export class WorkQueue {
       this.failures.set(key, attempt);
       const delay = buildBackoffDelay(attempt, this.opts.baseDelayMs, this.opts.maxDelayMs);
       this.opts.onError?.(key, error, attempt, delay);
-      if (!this.rerun.has(key)) this.enqueueAfter(key, delay);
+      this.rerun.delete(key); // the retry recomputes everything: no early rerun
+      this.enqueueAfter(key, delay);
     }
     if (this.rerun.delete(key)) this.enqueue(key);
     this.pump();

@@ -3,8 +3,12 @@
 import type { Problem } from "../api/types";
 import type { Manager, ObjectMeta, ReferenceMerge, ServiceAccountRef } from "../domain/model";
 import { buildEntryNames } from "../domain/entries";
-import { buildManagerKey } from "../domain/ids";
-import { buildDesiredReferences, mergeImagePullSecrets } from "../domain/references";
+import { buildManagerId, buildManagerKey } from "../domain/ids";
+import {
+  buildDesiredReferences,
+  buildReferenceOwners,
+  mergeImagePullSecrets,
+} from "../domain/references";
 import { ANNOTATION_RECONCILE_WITH } from "../constants";
 import { retryOnConflict } from "../k8s/conflict";
 import { describeError, isNamespaceGone } from "../k8s/errors";
@@ -27,27 +31,29 @@ const names = (v?: string) =>
     .map(s => s.trim())
     .filter(Boolean);
 
-/** The merge for one ServiceAccount; names of orphaning managers stop being recorded as Cheiron's. */
+/**
+ * The merge for one ServiceAccount: the union of what the managers want, each entry recorded with its manager.
+ * An entry recorded for a manager not in `known` (one the cache has not seen yet) is never removed; entries of
+ * `orphaning` managers stay in the list but stop being recorded as Cheiron's.
+ */
 export function planServiceAccount(
   sa: ServiceAccountRef,
   ns: ObjectMeta,
   managers: Manager[],
   attachable: (m: Manager) => string[],
-  released: Set<string>,
+  known: Set<string>,
+  orphaning: Manager[],
 ): ReferenceMerge {
-  const original = sa.annotations ?? {};
-  const recorded = names(original[ANNOTATION_RECONCILE_WITH]);
-  const kept = recorded.filter(n => !released.has(n));
-  const annotations = { ...original };
-  if (kept.length) annotations[ANNOTATION_RECONCILE_WITH] = kept.join(",");
-  else delete annotations[ANNOTATION_RECONCILE_WITH];
   const desired = buildDesiredReferences(sa, ns, managers, "ServiceAccount", m => attachable(m));
-  const merge = mergeImagePullSecrets(sa.imagePullSecrets, annotations, desired);
-  if (kept.length !== recorded.length && !(ANNOTATION_RECONCILE_WITH in merge.annotations)) {
-    merge.annotations[ANNOTATION_RECONCILE_WITH] = kept.length ? kept.join(",") : undefined;
-  }
-  const annotationsChanged = Object.entries(merge.annotations).some(([k, v]) => original[k] !== v);
-  return { ...merge, changed: merge.changed || annotationsChanged };
+  const owners = buildReferenceOwners(managers, attachable);
+  const orphanIds = new Set(orphaning.map(buildManagerId));
+  const orphanNames = new Set(orphaning.flatMap(buildEntryNames));
+  return mergeImagePullSecrets(sa.imagePullSecrets, sa.annotations, desired, {
+    owners,
+    authoritative: true,
+    isReleasable: owner => owner === undefined || known.has(owner),
+    release: (n, owner) => (owner !== undefined ? orphanIds.has(owner) : orphanNames.has(n)),
+  });
 }
 
 export async function reconcileNamespaceReferences(
@@ -60,7 +66,7 @@ export async function reconcileNamespaceReferences(
   const writers = all.filter(m => !m.spec.dryRun);
   const dryRunners = all.filter(m => m.spec.dryRun && attachable.has(buildManagerKey(m)));
   const of = (m: Manager) => attachable.get(buildManagerKey(m)) ?? [];
-  const released = new Set(orphaning.flatMap(buildEntryNames));
+  const known = new Set(all.map(buildManagerId));
   const byManager = new Map<string, ReferenceOutcome>();
   const out = (key: string) => {
     if (!byManager.has(key))
@@ -81,7 +87,7 @@ export async function reconcileNamespaceReferences(
   const jobs = cache.serviceAccounts.inNamespace(ns.name).map(sa => async () => {
     try {
       const apply = async (current: ServiceAccountRef) => {
-        const merge = planServiceAccount(current, ns, writers, of, released);
+        const merge = planServiceAccount(current, ns, writers, of, known, orphaning);
         if (merge.changed)
           cache.serviceAccounts.upsert(await patchServiceAccountReferences(current, merge));
         return { merge, before: names(current.annotations?.[ANNOTATION_RECONCILE_WITH]) };
@@ -107,7 +113,7 @@ export async function reconcileNamespaceReferences(
         if (to) out(to).detached++;
       }
       for (const m of dryRunners) {
-        const would = planServiceAccount(sa, ns, [...writers, m], of, released);
+        const would = planServiceAccount(sa, ns, [...writers, m], of, known, orphaning);
         const gained = would.imagePullSecrets.map(r => r.name).filter(n => !list.has(n));
         if (gained.length)
           out(buildManagerKey(m)).planLines.push(

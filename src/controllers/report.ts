@@ -11,7 +11,7 @@ import { emitEvent, setFinalizer, writeStatus } from "../k8s/report";
 import type { WatcherCache } from "./cache";
 import type { ManagerOutcome } from "./namespace";
 import { countPodsReferencing } from "./pods";
-import { isOwnedBy } from "./sources";
+import { isOwnedBy, isRecordingFor } from "./sources";
 
 export interface ManagerState {
   /** Namespaces queued by the last fan-out and not done yet. */
@@ -21,6 +21,8 @@ export interface ManagerState {
   /** Counts since the last Event. */
   counts: { created: number; updated: number; deleted: number; attached: number; detached: number };
   timer?: NodeJS.Timeout;
+  /** Cleanup checks that found something left (a deleting manager's retries back off with this). */
+  cleanupAttempts?: number;
 }
 
 export const newManagerState = (): ManagerState => ({
@@ -115,9 +117,14 @@ export async function flushDeleting(
     m.spec.deletionPolicy === "Orphan"
       ? 0
       : [...cache.secrets.values()].filter(e => owned(e) && proven(e) === "proven").length;
-  if (failures.length > 0 || left > 0) {
-    const why = failures.length ? failures.slice(0, 3).join(" ") : `${left} Secrets remain.`;
-    await emitEvent(m, "Warning", "CleanupFailed", `Cleanup incomplete, retrying: ${why}`);
+  const records = isRecordingFor(m);
+  const recorded = [...cache.serviceAccounts.values()].filter(records).length;
+  if (failures.length > 0 || left > 0 || recorded > 0) {
+    const why = failures.length
+      ? failures.slice(0, 3).join(" ")
+      : `${left} Secrets and ${recorded} ServiceAccounts' references remain.`;
+    if (failures.length > 0 || (s.cleanupAttempts ?? 0) >= 2)
+      await emitEvent(m, "Warning", "CleanupFailed", `Cleanup incomplete, retrying: ${why}`);
     return false;
   }
   const summary =

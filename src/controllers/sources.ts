@@ -1,8 +1,15 @@
 // Which source Secrets a manager reads.
-import type { ExistingSecret, Manager } from "../domain/model";
+import type { ExistingSecret, Manager, ServiceAccountRef } from "../domain/model";
+import { buildEntryNames } from "../domain/entries";
+import { parseAttachedBy } from "../domain/references";
 import { buildLegacyManagerId, buildManagerId } from "../domain/ids";
 import { isPlaceholderName } from "../domain/names";
-import { KIND_NAMESPACED, LABEL_MANAGER } from "../constants";
+import {
+  ANNOTATION_ATTACHED_BY,
+  ANNOTATION_RECONCILE_WITH,
+  KIND_NAMESPACED,
+  LABEL_MANAGER,
+} from "../constants";
 
 /** The (namespace, name) of every source Secret a manager reads. */
 export function buildSourceRefs(m: Manager): { namespace: string; name: string }[] {
@@ -23,5 +30,18 @@ export function isOwnedBy(m: Manager): (s: ExistingSecret) => boolean {
   return s => {
     const label = s.labels?.[LABEL_MANAGER];
     return label !== undefined && (label === id || label === legacy);
+  };
+}
+
+/** A predicate: the ServiceAccount records an entry of this manager (attached-by; by name where none is recorded). */
+export function isRecordingFor(m: Manager): (sa: ServiceAccountRef) => boolean {
+  const id = buildManagerId(m);
+  const names = new Set(buildEntryNames(m));
+  return sa => {
+    const owners = parseAttachedBy(sa.annotations?.[ANNOTATION_ATTACHED_BY]);
+    return (sa.annotations?.[ANNOTATION_RECONCILE_WITH] ?? "")
+      .split(",")
+      .map(n => n.trim())
+      .some(n => owners[n] === id || (owners[n] === undefined && names.has(n)));
   };
 }

@@ -39,9 +39,18 @@ describe("buildAttachNames", () => {
       undefined,
       ["shared"],
     ],
+    // Issue 11 #2: a Secret the controller could not create here is not referenced here (it would dangle);
+    // before, a WriteFailed problem did not block and admission referenced the missing Secret.
     [
-      "namespaced, status: write failure and other namespace do not block",
-      withProblems(nsm, "team-a/hub:WriteFailed team-b/shared:ManagerConflict"),
+      "namespaced, status: a write failure here blocks that name",
+      withProblems(nsm, "team-a/hub:WriteFailed"),
+      "team-a",
+      undefined,
+      ["shared", "gone"],
+    ],
+    [
+      "namespaced, status: a problem in another namespace does not block",
+      withProblems(nsm, "team-b/shared:ManagerConflict team-b/hub:WriteFailed"),
       "team-a",
       undefined,
       ["hub", "shared", "gone"],

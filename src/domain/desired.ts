@@ -58,7 +58,14 @@ export function buildDesiredSecrets(
 }
 
 const SOURCE_REASONS: ProblemReason[] = ["SourceSecretMissing", "SourceSecretInvalid"];
-const BLOCKING_REASONS: ProblemReason[] = [...SOURCE_REASONS, "SecretConflict", "ManagerConflict"];
+// WriteFailed: the controller could not create (or update) that Secret in that namespace (quota, a policy, RBAC),
+// so admission must not reference it there (it would dangle).
+const BLOCKING_REASONS: ProblemReason[] = [
+  ...SOURCE_REASONS,
+  "SecretConflict",
+  "ManagerConflict",
+  "WriteFailed",
+];
 
 /**
  * The Secret names the manager wants referenced in `namespace`, in spec order, unique. Without

@@ -143,3 +143,17 @@ export function buildAsIsNames(m: Manager, sources: SourceSecret[]): Record<stri
 export function buildEntryNames(m: Manager): string[] {
   return resolveEntries(m).flatMap(r => (r.kind === "placeholder" ? [] : [r.name]));
 }
+
+/**
+ * Copies to keep while their source is missing (issue: a source re-created by an external secrets tool must not
+ * delete every copy for a moment): the copy entries whose source Secret does not exist. Their existing copies
+ * are neither deleted nor detached until the manager stops listing the source; no new copy can be made.
+ */
+export function buildKeptCopyNames(m: Manager, sources: SourceSecret[]): string[] {
+  return resolveEntries(m).flatMap(r =>
+    r.kind === "copy" &&
+    !sources.some(s => s.namespace === r.source.namespace && s.name === r.source.name)
+      ? [r.name]
+      : [],
+  );
+}

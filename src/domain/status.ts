@@ -82,7 +82,10 @@ function boundPlan(plan: string[]): string[] {
  * MAX_STATUS_PROBLEMS (problemCount has the total); the plan is cut to MAX_STATUS_PLAN lines.
  */
 export function buildStatus(prev: ManagerStatus | undefined, input: StatusInput): ManagerStatus {
-  const sorted = [...input.problems].sort(byProblem);
+  // Write failures first: admission reads them from status to avoid dangling references, and the list is capped.
+  const failedFirst = (a: Problem, b: Problem) =>
+    Number(b.reason === "WriteFailed") - Number(a.reason === "WriteFailed") || byProblem(a, b);
+  const sorted = [...input.problems].sort(failedFirst);
   const writeFailures = sorted.filter(p => p.reason === "WriteFailed");
   const conditions = buildConditions(
     prev?.conditions,

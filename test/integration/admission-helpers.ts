@@ -4,10 +4,12 @@
 import { readFileSync } from "node:fs";
 import { eventually, k, moduleLog } from "./helpers";
 
-export const ours = (n: string) => ({
+/** Cheiron's record of one entry `n`, added by the manager with id `by`. */
+export const ours = (n: string, by: string) => ({
   "cheiron.anny.co/reconcile-with": n,
   "cheiron.anny.co/reconcilable": "true",
   "cheiron.anny.co/reconciled": "true",
+  "cheiron.anny.co/attached-by": `${n}=${by}`,
 });
 export const STAMP = "cheiron.pepr.dev/cheiron";
 export const ms = (t0: number) => Date.now() - t0;

@@ -37,13 +37,13 @@ describeCluster("admission: ServiceAccounts and Pods through the apiserver", () 
     const { obj: sa, webhook } = await createServiceAccount(ns, "builder");
     expect(webhook).toBe("mutated");
     expect(names(sa.imagePullSecrets)).toEqual(["adm-regcred"]);
-    expect(sa.metadata.annotations).toEqual(ours("adm-regcred"));
+    expect(sa.metadata.annotations).toEqual(ours("adm-regcred", `ipsm.${ns}.pull`));
     expect(await allSecretsExist(ns, ["adm-regcred"])).toBe(true);
 
     const dry = await createServiceAccount(ns, "dry", ["--dry-run=server"]);
     expect(dry.webhook).toBe("mutated");
     expect(names(dry.obj.imagePullSecrets)).toEqual(["adm-regcred"]);
-    expect(dry.obj.metadata.annotations).toEqual(ours("adm-regcred"));
+    expect(dry.obj.metadata.annotations).toEqual(ours("adm-regcred", `ipsm.${ns}.pull`));
     await sleep(2000);
     expect(await getOrUndefined(["get", "sa", dry.name, "-n", ns])).toBeUndefined();
     const writes = moduleWrites(
@@ -62,7 +62,7 @@ describeCluster("admission: ServiceAccounts and Pods through the apiserver", () 
     const { obj: pod, webhook } = await createPod(sent);
     expect(webhook).toBe("mutated");
     expect(names(pod.spec.imagePullSecrets)).toEqual(["mine", "also-mine", "pod-regcred"]);
-    expect(pod.metadata.annotations).toEqual(ours("pod-regcred"));
+    expect(pod.metadata.annotations).toEqual(ours("pod-regcred", `ipsm.${ns}.pods`));
 
     const sa = await createServiceAccount(ns, "builder");
     expect(sa.webhook).toBe("unchanged");

@@ -143,6 +143,20 @@ spec:
       ).toBe(true);
     });
 
+    // Issue 11 #2: while the Secret cannot be created here, nothing references it here, and there is no
+    // attach/detach loop between admission and the controller (before: admission referenced every inline
+    // name, and re-added each detach of the controller on every retry).
+    await k(["create", "sa", "late", "-n", ns]);
+    expect(await pullsOf(ns, "late")).toEqual([]);
+    expect(await pullsOf(ns, "default")).toEqual([]);
+    const saWrites = () =>
+      moduleWrites(
+        e => e.objectRef?.resource === "serviceaccounts" && e.objectRef?.namespace === ns,
+      ).length;
+    const before = saWrites();
+    await new Promise(r => setTimeout(r, 5000));
+    expect(saWrites() - before).toBe(0);
+
     await k(["delete", "validatingadmissionpolicybinding", policy]);
     await k(["delete", "validatingadmissionpolicy", policy]);
     await eventually(async () => {
