@@ -13,6 +13,8 @@ export interface Settings {
   retryMaxMs: number;
   /** One unit of work (a namespace, a fan-out, a status flush) counts as failed after this (default 5 min). */
   runDeadlineMs: number;
+  /** Pods per list call when counting Pods in mode Pod (default 500). */
+  podPageSize: number;
 }
 
 export function settings(): Settings {
@@ -21,5 +23,6 @@ export function settings(): Settings {
     retryBaseMs: num("CHEIRON_RETRY_BASE_MS", 1000, 10),
     retryMaxMs: num("CHEIRON_RETRY_MAX_MS", 300_000, 100),
     runDeadlineMs: num("CHEIRON_RUN_DEADLINE_MS", 300_000, 1000),
+    podPageSize: num("CHEIRON_POD_PAGE_SIZE", 500, 1),
   };
 }

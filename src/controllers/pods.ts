@@ -1,8 +1,9 @@
 // Pod mode: Pods cannot change after creation, so the controller only counts those that carry our references.
-// Read in pages (500 Pods a call), per namespace for a few targets, cluster-wide for many.
+// Read in pages (CHEIRON_POD_PAGE_SIZE, 500 Pods a call), per namespace for a few targets, cluster-wide for many.
 import { ANNOTATION_RECONCILE_WITH } from "../constants";
 import { apiClient } from "../k8s/client";
 import { paths } from "../k8s/paths";
+import { settings } from "../settings";
 
 type PodPage = {
   metadata?: { continue?: string };
@@ -13,7 +14,10 @@ async function countIn(path: string, match: (p: NonNullable<PodPage["items"]>[nu
   let n = 0;
   let cont: string | undefined;
   do {
-    const page = await apiClient().get<PodPage>(path, { limit: 500, continue: cont });
+    const page = await apiClient().get<PodPage>(path, {
+      limit: settings().podPageSize,
+      continue: cont,
+    });
     n += (page.items ?? []).filter(match).length;
     cont = page.metadata?.continue || undefined;
   } while (cont);

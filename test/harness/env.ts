@@ -5,4 +5,6 @@ export const MODULE_ENV: NodeJS.ProcessEnv = {
   CHEIRON_RESYNC_SECONDS: "20",
   CHEIRON_RETRY_BASE_MS: "500",
   CHEIRON_RETRY_MAX_MS: "5000",
+  // Small pages, so the Pod count of mode Pod is shown to page through the real apiserver with ~100 Pods.
+  CHEIRON_POD_PAGE_SIZE: "40",
 };
