@@ -1,6 +1,5 @@
-// Lifecycle: Orphan deletion, opt-out added later, dry-run, a failed write retried with no new event, a
-// resync that changes nothing writes nothing, and a target namespace deleted mid-way.
-import { request } from "node:https";
+// Lifecycle: Orphan deletion, opt-out added later, dry-run, a failed write retried with no new event, drift
+// that no watch triggers staying while the resync is off, and a target namespace deleted mid-way.
 import {
   apply,
   describeCluster,
@@ -22,19 +21,6 @@ import {
 
 const condition = (st: any, type: string) => st.conditions?.find((c: any) => c.type === type);
 
-function scrapeReconciles(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    request("https://localhost:3000/metrics", { rejectUnauthorized: false }, res => {
-      let body = "";
-      res.on("data", c => (body += c));
-      res.on("end", () =>
-        resolve(Number(/^pepr_cheiron_reconciles_total (\d+)/m.exec(body)?.[1] ?? NaN)),
-      );
-    })
-      .on("error", reject)
-      .end();
-  });
-}
 
 describeCluster("controller: lifecycle", () => {
   it("deletionPolicy Orphan leaves Secrets and references in place and hands them over", async () => {
@@ -167,25 +153,17 @@ spec:
     }, 30_000);
   });
 
-  it("a resync that finds nothing to change writes nothing", async () => {
-    const ns = await newNamespace("resync");
+  // Issue 11 #12: the suite's module runs with the resync off (CHEIRON_RESYNC_SECONDS=3600), so the repairs the
+  // other tests wait for come from the watches. The control experiment: drift no watch handler reacts to (a
+  // status edited by hand) stays. test/integration/resync.test.ts shows the resync alone repairing it.
+  it("with the resync off, drift that no watch triggers stays (the resync test repairs it)", async () => {
+    const ns = await newNamespace("noresync");
     await apply(manager("ImagePullSecretManager", "steady", { secrets: [inline("steady")] }), ns);
-    await eventually(async () => {
-      expect(await pullsOf(ns, "default")).toEqual(["steady"]);
-      expect(condition(await status("ipsm", "steady", ns), "Ready").status).toBe("True");
-    });
-    await new Promise(r => setTimeout(r, 2000));
-    const since = new Date().toISOString();
-    const before = await scrapeReconciles();
-    await new Promise(r => setTimeout(r, 25_000)); // CHEIRON_RESYNC_SECONDS=20 in the test environment
-    expect(await scrapeReconciles()).toBeGreaterThan(before);
-    const writes = moduleWrites(
-      e =>
-        e.stageTimestamp > since &&
-        (e.objectRef?.namespace === ns || e.objectRef?.name === "steady"),
-    );
-    expect(writes).toEqual([]);
-  }, 60_000);
+    await eventually(async () => expect((await status("ipsm", "steady", ns)).secrets).toBe(1));
+    await k(["patch", "ipsm", "steady", "-n", ns, "--subresource=status", "--type=merge", "-p", '{"status":{"secrets":99}}']);
+    await new Promise(r => setTimeout(r, 10_000));
+    expect((await status("ipsm", "steady", ns)).secrets).toBe(99);
+  }, 30_000);
 
   it("a target namespace deleted mid-way is not an error", async () => {
     const ns = await newNamespace("gone");
