@@ -85,7 +85,8 @@ export function mergeImagePullSecrets(
   const recordOwners = opts.owners !== undefined || ANNOTATION_ATTACHED_BY in a;
   if (ours.length > 0) {
     out[ANNOTATION_RECONCILE_WITH] = ours.join(",");
-    out[ANNOTATION_RECONCILABLE] = "true";
+    // The opt-out stays: entries kept on an opted-out object (a manager not known yet) never undo it.
+    if (a[ANNOTATION_RECONCILABLE] !== "false") out[ANNOTATION_RECONCILABLE] = "true";
     out[ANNOTATION_RECONCILED] = "true";
     if (recordOwners) {
       const pairs = ours

@@ -28,8 +28,12 @@ export function isObject(value: unknown): value is Obj {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** Longest value quoted whole in a message; a longer one is cut (a 1 MiB value must not come back in a refusal). */
+const SHOW_MAX = 300;
+
 export function show(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length <= SHOW_MAX ? text : `${text.slice(0, 80)}… (${text.length} characters)`;
 }
 
 /** Present and not an empty string. */
