@@ -9,13 +9,8 @@ import type { Manager, SourceSecret } from "../../../src/domain/model";
 import { planSecrets } from "../../../src/domain/plan";
 import { buildDesiredReferences, mergeImagePullSecrets } from "../../../src/domain/references";
 import { validateManager } from "../../../src/domain/validate";
-import { nameCases } from "./managers.names";
-import { registryCases } from "./managers.registry";
-import { typeCases } from "./managers.types";
-import { sourceCases } from "./sources";
+import { managerCases, sourceCases } from ".";
 import type { ManagerCase } from "./types";
-
-export const managerCases: ManagerCase[] = [...typeCases, ...registryCases, ...nameCases];
 
 const asManager = (c: ManagerCase): Manager => ({
   kind: c.kind,

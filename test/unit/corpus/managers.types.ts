@@ -16,7 +16,7 @@ export const typeCases: ManagerCase[] = [
     "secrets is an object, not a list",
     { secrets: { name: "x" } },
     { refused: "spec.secrets must list at least one entry" },
-    { schema: ofType("spec.secrets", "array") },
+    { schema: 'strict decoding error: unknown field "spec.secrets.name"' },
   ),
   ipsm(
     "empty secrets list",
