@@ -1,6 +1,8 @@
 // `npm run build [-- <pepr build options>]`: runs `pepr build` (quietly), checks that it really produced the
 // module, its manifest and its Helm chart (pepr 1.1.4 exits 0 even when its build-time load of the module fails),
-// then ships the CRDs beside them and in the chart, and repairs the chart's webhook templates (see below).
+// then ships the CRDs beside them, in the chart and in the manifest (before the Deployments, stamped as the
+// watcher applies them: src/k8s/crd-stamp.ts), and repairs the chart's webhook templates (see below). First it
+// regenerates src/api/crds.generated.ts (scripts/gen-crds.ts), the CRDs the watcher installs at start.
 //   <out>/pepr-cheiron.js, <out>/pepr-module-cheiron.yaml, <out>/crds/*.yaml, <out>/cheiron-chart/{crds,...}
 // The output folder must be inside the repository (-o dist-x, not /tmp/x): the module is loaded from it at build
 // time and needs node_modules.
@@ -8,6 +10,9 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { stringify } from "yaml";
+import { stampCrd } from "../src/k8s/crd-stamp";
+import { generate, readCrds } from "./gen-crds";
 
 const repo = resolve(__dirname, "..");
 const pkg = JSON.parse(readFileSync(join(repo, "package.json"), "utf8")) as {
@@ -106,8 +111,18 @@ function packageChart(chart: string, crdFiles: string[]) {
   for (const f of crdFiles) copyFileSync(join(repo, "crds", f), join(chart, "crds", f));
 }
 
+/** Inserts the CRDs (as the watcher applies them) into pepr's manifest, before its first Deployment. */
+export function insertCrds(manifest: string, version: string): string {
+  const docs = manifest.split(/^---\n/m);
+  const crds = readCrds().map(c => stringify(stampCrd(c.object, version, c.hash)));
+  let at = docs.findIndex(d => /^kind: Deployment$/m.test(d));
+  if (at < 0) at = docs.length;
+  return [...docs.slice(0, at), ...crds, ...docs.slice(at)].join("---\n");
+}
+
 export function build(args: string[]): string {
   const t0 = Date.now();
+  if (generate()) console.log("[build] src/api/crds.generated.ts regenerated from crds/");
   const out = outputDir(args);
   const p = products(out);
   for (const path of Object.values(p)) rmSync(path, { recursive: true, force: true });
@@ -129,7 +144,10 @@ export function build(args: string[]): string {
   mkdirSync(p.crds, { recursive: true });
   for (const f of crdFiles) copyFileSync(join(repo, "crds", f), join(p.crds, f));
   packageChart(p.chart, crdFiles);
-  console.log(`[build] CRDs: ${crdFiles.join(", ")} -> ${p.crds} and ${join(p.chart, "crds")}`);
+  writeFileSync(p.manifest, insertCrds(readFileSync(p.manifest, "utf8"), pkg.version));
+  console.log(
+    `[build] CRDs: ${crdFiles.join(", ")} -> ${p.crds}, ${join(p.chart, "crds")} and ${p.manifest}`,
+  );
   console.log(`[build] done in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${out}`);
   return out;
 }

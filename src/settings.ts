@@ -15,6 +15,8 @@ export interface Settings {
   runDeadlineMs: number;
   /** Pods per list call when counting Pods in mode Pod (default 500). */
   podPageSize: number;
+  /** The watcher installs and upgrades Cheiron's CRDs at start (default true; CHEIRON_MANAGE_CRDS=false: off). */
+  manageCrds: boolean;
 }
 
 export function settings(): Settings {
@@ -24,5 +26,6 @@ export function settings(): Settings {
     retryMaxMs: num("CHEIRON_RETRY_MAX_MS", 300_000, 100),
     runDeadlineMs: num("CHEIRON_RUN_DEADLINE_MS", 300_000, 1000),
     podPageSize: num("CHEIRON_POD_PAGE_SIZE", 500, 1),
+    manageCrds: process.env.CHEIRON_MANAGE_CRDS?.trim().toLowerCase() !== "false",
   };
 }

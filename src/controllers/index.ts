@@ -10,6 +10,7 @@ import { buildManagerKey } from "../domain/ids";
 import { isManagerCoveringNamespace } from "../domain/selection";
 import { FINALIZER, LABEL_MANAGED_BY, MANAGED_BY_VALUE } from "../constants";
 import { apiClient } from "../k8s/client";
+import { ensureCrdsAtStart } from "../k8s/crds";
 import { describeError } from "../k8s/errors";
 import { setFinalizer } from "../k8s/report";
 import { metrics } from "../metrics";
@@ -55,6 +56,7 @@ export class Controller {
   });
 
   async start() {
+    if (settings().manageCrds) await ensureCrdsAtStart();
     await this.cache.start();
     this.synced = true;
     this.resync();

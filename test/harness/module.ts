@@ -38,18 +38,25 @@ export interface RunningModule {
   kubeconfig: string;
 }
 
-/** Applies the CRDs of crds/ and the PeprStore CRD, and waits until every one is Established. */
-export async function installCRDs(kubeconfig: string, dir: string) {
+/**
+ * Applies the CRDs of crds/ and the PeprStore CRD, and waits until every one is Established. With
+ * `cheiron: false` only the PeprStore CRD, as pepr's controller.js applies it before it runs the module.
+ */
+export async function installCRDs(kubeconfig: string, dir: string, opts = { cheiron: true }) {
   const storeFile = join(dir, "peprstore-crd.json");
   writeFileSync(storeFile, JSON.stringify(peprStoreCRD));
-  await kubectl(kubeconfig, ["apply", "--server-side", "-f", storeFile, "-f", join(REPO, "crds")]);
+  const ours = opts.cheiron ? ["-f", join(REPO, "crds")] : [];
+  await kubectl(kubeconfig, ["apply", "--server-side", "-f", storeFile, ...ours]);
+  const names = [
+    "imagepullsecretmanagers.cheiron.anny.co",
+    "clusterimagepullsecretmanagers.cheiron.anny.co",
+  ];
   await kubectl(kubeconfig, [
     "wait",
     "--for=condition=Established",
     "--timeout=60s",
     "crd/peprstores.pepr.dev",
-    "crd/imagepullsecretmanagers.cheiron.anny.co",
-    "crd/clusterimagepullsecretmanagers.cheiron.anny.co",
+    ...(opts.cheiron ? names.map(n => `crd/${n}`) : []),
   ]);
 }
 

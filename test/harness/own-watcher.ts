@@ -23,14 +23,20 @@ net.Server.prototype.listen = function (...args) {
 export interface OwnWatcher {
   cp: ControlPlane;
   proc: Proc;
+  /** Stops the watcher process and starts the same bundle again (a Pod restart); the control plane stays. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /** Builds the module (from a snapshot of its sources), starts a control plane and the watcher on it. */
-export async function startOwnWatcher(opts: { env: NodeJS.ProcessEnv; crds?: boolean }): Promise<OwnWatcher> {
+export async function startOwnWatcher(opts: {
+  env: NodeJS.ProcessEnv;
+  crds?: boolean;
+}): Promise<OwnWatcher> {
   const cp = await startControlPlane(process.env.CHEIRON_K8S_BIN ?? "");
   try {
-    if (opts.crds !== false) await installCRDs(cp.kubeconfig, cp.dir);
+    // crds: false leaves only the PeprStore CRD (pepr's controller.js applies it before it runs the module).
+    await installCRDs(cp.kubeconfig, cp.dir, { cheiron: opts.crds !== false });
     // The module's namespace, as `pepr deploy` creates it (the watcher keeps its ownership key there).
     await kubectl(cp.kubeconfig, ["create", "namespace", "pepr-system"]);
     const src = snapshotModule(cp.dir);
@@ -40,26 +46,34 @@ export async function startOwnWatcher(opts: { env: NodeJS.ProcessEnv; crds?: boo
     const preload = join(cp.dir, "port-remap.cjs");
     writeFileSync(preload, PRELOAD);
     const port = await freePort();
-    const proc = await startBuiltModule({
-      name: "own-watcher",
-      bundle,
-      dir: cp.dir,
-      kubeconfig: cp.moduleKubeconfig,
-      tls: makeCert(cp.dir),
-      watchMode: true,
-      apiPath: "own-watcher",
-      port,
-      nodeArgs: ["--require", preload],
-      env: { ...opts.env, CHEIRON_TEST_LISTEN_PORT: String(port) },
-    });
-    return {
+    const tls = makeCert(cp.dir);
+    const start = (name: string) =>
+      startBuiltModule({
+        name,
+        bundle,
+        dir: cp.dir,
+        kubeconfig: cp.moduleKubeconfig,
+        tls,
+        watchMode: true,
+        apiPath: "own-watcher",
+        port,
+        nodeArgs: ["--require", preload],
+        env: { ...opts.env, CHEIRON_TEST_LISTEN_PORT: String(port) },
+      });
+    let runs = 1;
+    const w: OwnWatcher = {
       cp,
-      proc,
+      proc: await start("own-watcher"),
+      async restart() {
+        await stopProc(w.proc);
+        w.proc = await start(`own-watcher-${++runs}`);
+      },
       async stop() {
-        await stopProc(proc);
+        await stopProc(w.proc);
         await stopControlPlane(cp, process.env.CHEIRON_KEEP_CONTROL_PLANE === "true");
       },
     };
+    return w;
   } catch (e) {
     await stopControlPlane(cp, true);
     throw e;

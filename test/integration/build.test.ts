@@ -10,6 +10,8 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { gunzipSync } from "node:zlib";
 import { repairWebhookTemplate } from "../../scripts/build";
+import { EMBEDDED_CRDS } from "../../src/api/crds.generated";
+import { stampCrd } from "../../src/k8s/crd-stamp";
 import { buildHelm } from "../../scripts/helm-build";
 import { describeCluster, k, uid } from "./helpers";
 import * as P from "./packaging";
@@ -61,10 +63,22 @@ describeCluster(
       }
     });
 
-    it("the apiserver accepts the CRDs and every object of the manifest; the webhooks are as configured", async () => {
-      const items = await P.dryRunApply(
-        await P.parse([...crdFiles.map(f => join(out, "crds", f)), manifest]),
+    it("the manifest holds the CRDs (stamped as the watcher applies them) before the Deployments", async () => {
+      const objects = await P.parse([manifest]);
+      const kinds = objects.map(o => o.kind);
+      expect(kinds.lastIndexOf("CustomResourceDefinition")).toBeLessThan(
+        kinds.indexOf("Deployment"),
       );
+      const crds = objects.filter(o => o.kind === "CustomResourceDefinition");
+      expect(crds.map(o => o.metadata.name).sort()).toEqual(EMBEDDED_CRDS.map(c => c.name).sort());
+      for (const c of EMBEDDED_CRDS)
+        expect(crds.find(o => o.metadata.name === c.name)).toEqual(
+          stampCrd(c.object, pkg.version, c.hash),
+        );
+    });
+
+    it("the apiserver accepts every object of the manifest (the CRDs included); the webhooks are as configured", async () => {
+      const items = await P.dryRunApply(await P.parse([manifest]));
       expect(P.ids(items)).toEqual(P.EXPECTED);
       accepted = P.byId(items);
       const apiPath = P.decode(accepted.get("Secret/pepr-cheiron-api-path").data.value).toString();

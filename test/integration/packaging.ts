@@ -79,6 +79,15 @@ export const NEEDED = [
   "patch clusterimagepullsecretmanagers.cheiron.anny.co --subresource=status",
   ...each("create get list patch watch", "peprstores.pepr.dev -n pepr-system"),
   ...each("create patch", "customresourcedefinitions.apiextensions.k8s.io"),
+  // src/k8s/crds.ts: the watcher reads and applies Cheiron's two CRDs, by name.
+  ...each(
+    "get patch",
+    "customresourcedefinitions.apiextensions.k8s.io/imagepullsecretmanagers.cheiron.anny.co",
+  ),
+  ...each(
+    "get patch",
+    "customresourcedefinitions.apiextensions.k8s.io/clusterimagepullsecretmanagers.cheiron.anny.co",
+  ),
 ];
 /** Calls Cheiron never makes. */
 export const REFUSED = [
@@ -89,6 +98,10 @@ export const REFUSED = [
   "delete imagepullsecretmanagers.cheiron.anny.co -A",
   "create clusterrolebindings",
   "update mutatingwebhookconfigurations",
+  // The CRD rule is limited to Cheiron's two names (pepr's own rule grants only create and patch on CRDs).
+  "get customresourcedefinitions.apiextensions.k8s.io/peprstores.pepr.dev",
+  "get customresourcedefinitions.apiextensions.k8s.io",
+  "delete customresourcedefinitions.apiextensions.k8s.io/imagepullsecretmanagers.cheiron.anny.co",
 ];
 
 interface Call {
@@ -114,7 +127,7 @@ const moduleCalls = (): Call[] =>
  * records its reads and writes). Left out: non-resource URLs (discovery), and what `pepr dev` and the harness
  * do with the module's identity but the deployed module never does: webhook configurations and the pepr-system
  * Namespace (pepr dev installs them), deletes of its stores (pepr dev's cleanup when it reloads the module after
- * a source change), reads of CRDs (the harness's kubectl wait).
+ * a source change), reads of CRDs (the harness's kubectl wait; the watcher's reads by name are in NEEDED).
  */
 export function auditedModuleCalls(): string[] {
   const questions = moduleCalls()
