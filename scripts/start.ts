@@ -1,6 +1,7 @@
 // `npm start`: run Cheiron against the cluster of the current kubeconfig if it answers; otherwise build
 // (first time only) and start the local control plane. Installs the CRDs, runs the module as `pepr dev`
-// does, prints how to reach it, and stops everything on Ctrl-C.
+// does, prints how to reach it, echoes Cheiron's own log lines (prefixed `[cheiron] `, scripts/log-echo.ts) and
+// stops everything on Ctrl-C.
 import { mkdtempSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +10,7 @@ import { startControlPlane, stopControlPlane, ControlPlane } from "../test/harne
 import { startModule, stopModule, RunningModule } from "../test/harness/module";
 import { MODULE_ENV } from "../test/harness/env";
 import { httpsGet } from "../test/harness/proc";
+import { echoCheironLog } from "./log-echo";
 
 async function currentClusterAnswers(): Promise<string | undefined> {
   const file = process.env.KUBECONFIG || join(homedir(), ".kube", "config");
@@ -29,9 +31,11 @@ async function main() {
   let cp: ControlPlane | undefined;
   let mod: RunningModule | undefined;
   let stopping = false;
+  const echo = { stop: () => {} };
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    echo.stop();
     console.log("\n[start] stopping ...");
     if (mod) await stopModule(mod);
     if (cp) await stopControlPlane(cp);
@@ -68,11 +72,12 @@ async function main() {
   }
   const kubectl = cp ? join(process.env.CHEIRON_K8S_BIN ?? "", "kubectl") : "kubectl";
   console.log(`
-Cheiron is running (module log: ${mod.proc.logFile}).
+Cheiron is running (module log: ${mod.proc.logFile}; Cheiron's own lines follow, prefixed [cheiron]).
   kubeconfig: ${kubeconfig}
   try:        ${kubectl} --kubeconfig ${kubeconfig} apply -n default -f samples/seed-example.yaml
               ${kubectl} --kubeconfig ${kubeconfig} get ipsm,secrets,sa -n default
 Press Ctrl-C to stop everything.`);
+  echo.stop = echoCheironLog(mod.proc.logFile, line => console.log(line));
   mod.proc.child.on("exit", code => {
     if (!stopping) {
       console.error(`[start] pepr dev exited (${code}):\n${mod?.proc.tail(40)}`);

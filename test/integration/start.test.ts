@@ -2,6 +2,7 @@
 // kubeconfig works from another shell, and Ctrl-C leaves no process behind. It runs in a network namespace of
 // its own (port 3000 is taken by the suite's module), so this needs root and `unshare`. Without them the test is
 // skipped, or fails when integration tests are required (CI, CHEIRON_REQUIRE_INTEGRATION: see skip-policy.ts).
+// Cheiron's own log lines appear on stdout, prefixed `[cheiron] `; Pepr's do not (scripts/log-echo.ts).
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -87,6 +88,17 @@ describeStart("npm start", () => {
       );
       expect(kubectl.stderr).toBe("");
       expect(kubectl.stdout).toContain("namespace/default");
+      // Cheiron's own log lines are echoed, prefixed and readable; Pepr's own lines are not.
+      const echoBy = Date.now() + 60_000;
+      while (!/^\[cheiron\] .*Cheiron controller started/m.test(out) && Date.now() < echoBy)
+        await new Promise(r => setTimeout(r, 300));
+      expect(out).toMatch(
+        /^\[cheiron\] \d\d:\d\d:\d\d INFO {2}Cheiron controller started resyncSeconds=\d+$/m,
+      );
+      expect(out).toMatch(/^\[cheiron\] \d\d:\d\d:\d\d INFO {2}Cheiron CRDs ensured crds=\{.*\}/m);
+      const echoed = out.split("\n").filter(l => l.startsWith("[cheiron] "));
+      expect(echoed.every(l => / (INFO|WARN|ERROR) +Cheiron /.test(l))).toBe(true);
+      expect(out).not.toMatch(/Incoming request|Server listening/);
       const cpDir = dirname(kubeconfig);
       // etcd, kube-apiserver, kube-controller-manager (command line), pepr dev and its module (environment)
       expect(processesMentioning(cpDir).length).toBeGreaterThanOrEqual(5);
