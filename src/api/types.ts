@@ -47,6 +47,13 @@ export interface ImagePullSecretManagerSpec {
   dryRun?: boolean;
   /** Pod mode only: attach only the Secrets whose registry one of the Pod's images uses. */
   matchImageRegistries?: boolean;
+  /**
+   * Delete Pods stuck on an image pull without this manager's Secrets when a ReplicaSet, StatefulSet, DaemonSet
+   * or Job controls them, so they come back with the references; never a bare Pod.
+   */
+  recreateStuckPods?: boolean;
+  /** At most this many such deletions a minute (1 to 100, default 10). */
+  recreateStuckPodsPerMinute?: number;
 }
 
 export interface ClusterImagePullSecretManagerSpec extends ImagePullSecretManagerSpec {
@@ -92,6 +99,10 @@ export interface ManagerStatus {
   serviceAccounts?: number;
   /** Pods carrying our references (Pod mode). */
   pods?: number;
+  /** Pods waiting on an image pull without a Secret this manager provides, at the last check (absent: none). */
+  stuckPods?: number;
+  /** The first 20 of them, as namespace/name, sorted. */
+  stuckPodNames?: string[];
   /** At most MAX_STATUS_PROBLEMS problems; problemCount has the total. */
   problems?: Problem[];
   problemCount?: number;

@@ -20,6 +20,7 @@ import { reconcileNamespace } from "./namespace";
 import { buildBackoffDelay, WorkQueue } from "./queue";
 import { addCounts, flushDeleting, flushLive, ManagerState, newManagerState } from "./report";
 import { buildSourceRefs, isOwnedBy, isRecordingFor } from "./sources";
+import { onStuckPodsRecheck } from "./stuck-pods";
 
 const FLUSH_DELAY_MS = 200;
 
@@ -58,6 +59,7 @@ export class Controller {
   async start() {
     if (settings().manageCrds) await ensureCrdsAtStart();
     await this.cache.start();
+    onStuckPodsRecheck(key => this.queue.enqueue(`flush/${key}`));
     this.synced = true;
     this.resync();
     setInterval(() => this.resync(), settings().resyncSeconds * 1000).unref();

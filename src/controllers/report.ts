@@ -12,6 +12,7 @@ import type { WatcherCache } from "./cache";
 import type { ManagerOutcome } from "./namespace";
 import { countPodsReferencing } from "./pods";
 import { isOwnedBy, isRecordingFor } from "./sources";
+import { checkStuckPods } from "./stuck-pods";
 
 export interface ManagerState {
   /** Namespaces queued by the last fan-out and not done yet. */
@@ -54,6 +55,7 @@ export async function flushLive(
   const dryRun = Boolean(m.spec.dryRun);
   const mode = m.spec.mode ?? "ServiceAccount";
   const attachable = Object.fromEntries(targets.map(ns => [ns, s.outcomes.get(ns)!.attachable]));
+  const stuck = await checkStuckPods(cache, m, s, attachable);
   const status: ManagerStatus = buildStatus(m.status, {
     generation: m.generation,
     namespaces: targets.length,
@@ -66,6 +68,7 @@ export async function flushLive(
     dryRun,
     plan: dryRun ? outcomes.flatMap(o => o.planLines) : undefined,
     now: new Date().toISOString(),
+    extra: stuck,
   });
   status.registries = buildRegistries(m, desired.secrets, sources);
   const before = m.status ?? {};

@@ -31,6 +31,8 @@ const SPEC_FIELDS = [
   "deletionPolicy",
   "dryRun",
   "matchImageRegistries",
+  "recreateStuckPods",
+  "recreateStuckPodsPerMinute",
 ];
 const CLUSTER_ONLY_FIELDS = ["namespaceSelector", "excludeNamespaces", "includeSystemNamespaces"];
 
@@ -132,6 +134,15 @@ export function validateManager(kind: ManagerKind, spec: unknown): ValidationRes
   checkEnum(r, spec.deletionPolicy, DELETION_POLICIES, "spec.deletionPolicy", "the default Delete");
   checkBoolean(r, spec.dryRun, "spec.dryRun");
   checkBoolean(r, spec.matchImageRegistries, "spec.matchImageRegistries");
+  checkBoolean(r, spec.recreateStuckPods, "spec.recreateStuckPods");
+  const perMinute = spec.recreateStuckPodsPerMinute;
+  if (
+    perMinute !== undefined &&
+    !(Number.isInteger(perMinute) && Number(perMinute) >= 1 && Number(perMinute) <= 100)
+  )
+    r.error(
+      `spec.recreateStuckPodsPerMinute must be a whole number from 1 to 100, not ${show(perMinute)}: set one, or remove it to use the default 10.`,
+    );
   if (spec.matchImageRegistries === true && (spec.mode ?? "ServiceAccount") === "ServiceAccount") {
     r.error(
       "spec.matchImageRegistries works only with spec.mode Pod: set spec.mode to Pod or remove matchImageRegistries.",

@@ -15,6 +15,8 @@ const STATUS_KEYS: (keyof ManagerStatus)[] = [
   "secrets",
   "serviceAccounts",
   "pods",
+  "stuckPods",
+  "stuckPodNames",
   "problems",
   "problemCount",
   "plan",

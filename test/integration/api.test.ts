@@ -142,7 +142,7 @@ describeCluster("API: the samples apply unchanged and report through status", ()
     });
   });
 
-  it.each(["pod-mode.yaml", "registry-aware-pod.yaml"])(
+  it.each(["pod-mode.yaml", "recreate-stuck-pods.yaml", "registry-aware-pod.yaml"])(
     "applies samples/%s unchanged in a fresh namespace and fills in its printer columns",
     async file => {
       const ns = await newNamespace("api-sample");
@@ -186,6 +186,12 @@ describeCluster("API: the samples apply unchanged and report through status", ()
       readdirSync(SAMPLES)
         .filter(f => f.endsWith(".yaml"))
         .sort(),
-    ).toEqual([CLUSTER_SAMPLE, "pod-mode.yaml", "registry-aware-pod.yaml", "seed-example.yaml"]);
+    ).toEqual([
+      CLUSTER_SAMPLE,
+      "pod-mode.yaml",
+      "recreate-stuck-pods.yaml",
+      "registry-aware-pod.yaml",
+      "seed-example.yaml",
+    ]);
   });
 });

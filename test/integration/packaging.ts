@@ -71,7 +71,7 @@ export const NEEDED = [
   ...each("get list watch create patch delete", "secrets -A"),
   ...each("get list watch patch", "serviceaccounts -A"),
   ...each("get list watch", "namespaces"),
-  "list pods -A",
+  ...each("list delete", "pods -A"),
   "create events -A",
   ...each("list watch patch", "imagepullsecretmanagers.cheiron.anny.co -A"),
   ...each("list watch patch", "clusterimagepullsecretmanagers.cheiron.anny.co"),

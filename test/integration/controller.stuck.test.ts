@@ -1,0 +1,225 @@
+// Stuck Pods: Pods created before their pull credentials arrived, waiting with ErrImagePull or ImagePullBackOff,
+// are reported in status and an Event; with spec.recreateStuckPods the ones a ReplicaSet controls are deleted (so
+// it recreates them with the references), a bare Pod never. The control plane has no kubelet and no ReplicaSet
+// controller: the test sets each Pod's status through the status subresource as a kubelet does, and owns a Pod by
+// a ReplicaSet object it creates itself.
+import { readFileSync } from "node:fs";
+import { MODULE_USER } from "../harness/control-plane";
+import {
+  apply,
+  describeCluster,
+  eventually,
+  getOrUndefined,
+  inline,
+  k,
+  kJson,
+  manager,
+  managerEvents,
+  moduleWrites,
+  newNamespace,
+  pullsOf,
+  status,
+  uid,
+  waitGone,
+} from "./helpers";
+
+const IMAGE = "ghcr.io/cheiron-test/private:1";
+const container = { name: "app", image: IMAGE };
+
+/** What a kubelet reports for a Pod whose image pull fails (or, for "Running", one that started). */
+async function setPodStatus(
+  ns: string,
+  pod: string,
+  reason: "ErrImagePull" | "ImagePullBackOff" | "Running",
+) {
+  const state =
+    reason === "Running"
+      ? { running: { startedAt: new Date().toISOString() } }
+      : { waiting: { reason, message: `Back-off pulling image "${IMAGE}": 401 Unauthorized` } };
+  const body = {
+    status: {
+      phase: reason === "Running" ? "Running" : "Pending",
+      containerStatuses: [
+        {
+          name: "app",
+          image: IMAGE,
+          imageID: "",
+          ready: false,
+          restartCount: 0,
+          started: false,
+          state,
+        },
+      ],
+    },
+  };
+  const r = await k([
+    "patch",
+    "pod",
+    pod,
+    "-n",
+    ns,
+    "--subresource=status",
+    "--type=merge",
+    "-p",
+    JSON.stringify(body),
+  ]);
+  expect(r.code).toBe(0);
+}
+
+/** A ReplicaSet (no controller acts on it here), a Pod it controls, a bare Pod, and a Pod that runs. */
+async function stuckWorkloads(prefix: string) {
+  const ns = await newNamespace(prefix);
+  await eventually(() => kJson(["get", "sa", "default", "-n", ns]), 60_000);
+  const labels = { app: "web" };
+  await apply(
+    JSON.stringify({
+      apiVersion: "apps/v1",
+      kind: "ReplicaSet",
+      metadata: { name: "web", labels },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: labels },
+        template: { metadata: { labels }, spec: { containers: [container] } },
+      },
+    }),
+    ns,
+  );
+  const rs = await kJson(["get", "rs", "web", "-n", ns]);
+  const owned = `web-${uid()}`;
+  const pod = (name: string, extra: object = {}) =>
+    JSON.stringify({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name, ...extra },
+      spec: { containers: [container] },
+    });
+  const ownerReferences = [
+    {
+      apiVersion: "apps/v1",
+      kind: "ReplicaSet",
+      name: "web",
+      uid: rs.metadata.uid,
+      controller: true,
+      blockOwnerDeletion: true,
+    },
+  ];
+  expect((await apply(pod(owned, { labels, ownerReferences }), ns)).code).toBe(0);
+  expect((await apply(pod("bare"), ns)).code).toBe(0);
+  expect((await apply(pod("running"), ns)).code).toBe(0);
+  await setPodStatus(ns, owned, "ErrImagePull");
+  await setPodStatus(ns, "bare", "ImagePullBackOff");
+  await setPodStatus(ns, "running", "Running");
+  return { ns, owned };
+}
+
+const podDeletes = (ns: string) =>
+  moduleWrites(
+    e => e.verb === "delete" && e.objectRef?.resource === "pods" && e.objectRef.namespace === ns,
+  );
+
+/** The module's Pod list calls in one namespace (from the apiserver's audit log). */
+const podLists = (ns: string) =>
+  readFileSync(process.env.CHEIRON_IT_AUDIT ?? "", "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map(l => JSON.parse(l))
+    .filter(
+      e =>
+        e.user?.username === MODULE_USER &&
+        e.verb === "list" &&
+        e.objectRef?.resource === "pods" &&
+        e.objectRef?.namespace === ns,
+    );
+
+describeCluster("controller: stuck Pods", () => {
+  it("recreateStuckPods: deletes the Pod a ReplicaSet controls, never the bare one, and reports both", async () => {
+    const { ns, owned } = await stuckWorkloads("stuck-recreate");
+    const password = `pw-${uid()}`;
+    await apply(
+      manager("ImagePullSecretManager", "pulls", {
+        secrets: [inline("ghcr", "ghcr.io", password)],
+        recreateStuckPods: true,
+      }),
+      ns,
+    );
+    await eventually(async () => expect(await pullsOf(ns, "default")).toEqual(["ghcr"]));
+
+    await waitGone(["pod", owned, "-n", ns]);
+    const st = await eventually(async () => {
+      const s = await status("ipsm", "pulls", ns);
+      expect(s.stuckPods).toBe(2);
+      return s;
+    });
+    expect(st.stuckPodNames).toEqual([`${ns}/bare`, `${ns}/${owned}`].sort());
+    expect(await getOrUndefined(["get", "pod", "bare", "-n", ns])).toBeDefined();
+    expect(await getOrUndefined(["get", "pod", "running", "-n", ns])).toBeDefined();
+
+    const event = await eventually(async () => {
+      const e = (await managerEvents(ns, "pulls")).find(x => x.reason === "RecreatedStuckPods");
+      expect(e).toBeDefined();
+      return e;
+    });
+    expect(event.type).toBe("Normal");
+    expect(event.message).toContain(`Deleted 1 Pod`);
+    expect(event.message).toContain(`${ns}/${owned}`);
+    expect(event.message).toContain(`${ns}/bare`);
+    expect(event.message).not.toContain(password);
+    // Exactly one delete of a Pod by the module here, with the owned Pod's uid as precondition.
+    const deletes = podDeletes(ns);
+    expect(deletes.map(e => e.objectRef?.name)).toEqual([owned]);
+    await k(["delete", "ipsm", "pulls", "-n", ns, "--wait=true", "--timeout=60s"]);
+  }, 120_000);
+
+  it("recreateStuckPods off: deletes nothing and reports both in status and a Warning; turning it on recreates", async () => {
+    const { ns, owned } = await stuckWorkloads("stuck-report");
+    await apply(manager("ImagePullSecretManager", "pulls", { secrets: [inline("ghcr")] }), ns);
+    const st = await eventually(async () => {
+      const s = await status("ipsm", "pulls", ns);
+      expect(s.stuckPods).toBe(2);
+      return s;
+    });
+    expect(st.stuckPodNames).toEqual([`${ns}/bare`, `${ns}/${owned}`].sort());
+    const warning = await eventually(async () => {
+      const e = (await managerEvents(ns, "pulls")).find(x => x.reason === "StuckPods");
+      expect(e).toBeDefined();
+      return e;
+    });
+    expect(warning.type).toBe("Warning");
+    expect(warning.message).toMatch(/^2 Pods wait on an image pull/);
+    expect(warning.message).toContain("spec.recreateStuckPods is off");
+    expect(await getOrUndefined(["get", "pod", owned, "-n", ns])).toBeDefined();
+    expect(podDeletes(ns)).toEqual([]);
+
+    // A spec change is a reason to look again at once: the owned Pod goes, the bare one stays.
+    await k([
+      "patch",
+      "ipsm",
+      "pulls",
+      "-n",
+      ns,
+      "--type=merge",
+      "-p",
+      '{"spec":{"recreateStuckPods":true}}',
+    ]);
+    await waitGone(["pod", owned, "-n", ns]);
+    expect(await getOrUndefined(["get", "pod", "bare", "-n", ns])).toBeDefined();
+    expect(podDeletes(ns).map(e => e.objectRef?.name)).toEqual([owned]);
+    await k(["delete", "ipsm", "pulls", "-n", ns, "--wait=true", "--timeout=60s"]);
+  }, 120_000);
+
+  it("idle: with no stuck Pod, reconciles that attach nothing new read no Pods", async () => {
+    const ns = await newNamespace("stuck-idle");
+    await eventually(() => kJson(["get", "sa", "default", "-n", ns]), 60_000);
+    await apply(manager("ImagePullSecretManager", "pulls", { secrets: [inline("ghcr")] }), ns);
+    await eventually(async () => expect((await status("ipsm", "pulls", ns)).secrets).toBe(1));
+    // One look when the name became attachable here, none of it stuck.
+    await eventually(async () => expect(podLists(ns)).toHaveLength(1));
+    expect((await status("ipsm", "pulls", ns)).stuckPods).toBeUndefined();
+    for (let i = 0; i < 3; i++) {
+      await k(["label", "ns", ns, `touch=${i}`, "--overwrite"]); // a reconcile and a status flush each
+      await new Promise(r => setTimeout(r, 700));
+    }
+    expect(podLists(ns)).toHaveLength(1);
+    await k(["delete", "ipsm", "pulls", "-n", ns, "--wait=true", "--timeout=60s"]);
+  }, 120_000);
+});
