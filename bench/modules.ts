@@ -77,11 +77,17 @@ export interface ModuleRun {
   /** true: the watcher (controller); false: admission only. */
   watchMode: boolean;
   apiPath: string;
+  /** Where /healthz is checked (default PORT); with a port remap preload (bench/scale-modules.ts). */
+  port?: number;
+  /** Node options before the bundle (for example `--require <preload>`), and extra environment. */
+  nodeArgs?: string[];
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Starts `node <bundle>` and waits until /healthz answers (Pepr binds it once its store is ready). */
 export async function startBuiltModule(run: ModuleRun, timeoutMs = 90_000): Promise<Proc> {
-  const proc = startProc(run.name, process.execPath, run.dir, [run.bundle], {
+  const args = [...(run.nodeArgs ?? []), run.bundle];
+  const proc = startProc(run.name, process.execPath, run.dir, args, {
     cwd: run.dir,
     env: {
       ...process.env,
@@ -92,13 +98,14 @@ export async function startBuiltModule(run: ModuleRun, timeoutMs = 90_000): Prom
       SSL_KEY_PATH: run.tls.keyFile,
       SSL_CERT_PATH: run.tls.certFile,
       LOG_LEVEL: "info",
+      ...run.env,
     },
   });
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (proc.exitCode !== null)
       throw new Error(`${run.name} exited (${proc.exitCode})\n${proc.tail(60)}`);
-    const ok = await httpsGet(`https://localhost:${PORT}/healthz`, { ca: run.tls.ca })
+    const ok = await httpsGet(`https://localhost:${run.port ?? PORT}/healthz`, { ca: run.tls.ca })
       .then(r => r.status === 200)
       .catch(() => false);
     if (ok) return proc;

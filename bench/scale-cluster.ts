@@ -1,0 +1,125 @@
+// The cluster state of the scale benchmark: N namespaces with 3 ServiceAccounts each (default, made by
+// kube-controller-manager, and 2 more), the ClusterImagePullSecretManager, and the module's webhook
+// configurations taken from the built manifest with their clientConfig pointed at the local process.
+import { readFileSync } from "node:fs";
+import { kubectl } from "../test/harness/kubectl";
+import { sleep } from "../test/harness/proc";
+import { Api, bounded } from "./scale-kube";
+import type { View } from "./scale-view";
+
+export const SET_LABEL = "bench.cheiron.anny.co/set";
+export const MANAGER = "bench-scale";
+export const SECRET = "bench-ghcr";
+export const EXTRA_SAS = ["bench-a", "bench-b"];
+export const SETUP_CONCURRENCY = 16;
+const CIPSM = "/apis/cheiron.anny.co/v1alpha1/clusterimagepullsecretmanagers";
+
+/** Names of the namespaces of one set: `<prefix>-<i>`. */
+export const names = (prefix: string, n: number) =>
+  Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(5, "0")}`);
+
+/** Creates one namespace labelled with its set (and its 2 extra ServiceAccounts unless only the namespace). */
+export async function createNamespace(api: Api, name: string, set: string, extras = true) {
+  const meta = { name, labels: { [SET_LABEL]: set } };
+  await api.must("POST", "/api/v1/namespaces", {
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: meta,
+  });
+  if (!extras) return;
+  for (const sa of EXTRA_SAS) {
+    const body = {
+      apiVersion: "v1",
+      kind: "ServiceAccount",
+      metadata: { name: sa, namespace: name },
+    };
+    await api.must("POST", `/api/v1/namespaces/${name}/serviceaccounts`, body);
+  }
+}
+
+/** Creates the namespaces (and their ServiceAccounts), then waits until every default ServiceAccount exists. */
+export async function createSet(api: Api, view: View, prefix: string, set: string, n: number) {
+  const t0 = Date.now();
+  const list = names(prefix, n);
+  await bounded(list, SETUP_CONCURRENCY, ns => createNamespace(api, ns, set));
+  await view.until(`the ${3 * n} ServiceAccounts of ${prefix}-*`, 300_000, () => {
+    return view.serviceAccountsIn(prefix) >= 3 * n;
+  });
+  console.log(`[scale] ${n} namespaces ${prefix}-* with 3 ServiceAccounts each in ${secs(t0)} s`);
+  return list;
+}
+
+export const secs = (t0: number) => ((Date.now() - t0) / 1000).toFixed(1);
+
+/** The ClusterImagePullSecretManager: one inline entry, ServiceAccount mode, the namespaces of one set. */
+export function managerObject(set: string) {
+  return {
+    apiVersion: "cheiron.anny.co/v1alpha1",
+    kind: "ClusterImagePullSecretManager",
+    metadata: { name: MANAGER },
+    spec: {
+      mode: "ServiceAccount",
+      namespaceSelector: { matchLabels: { [SET_LABEL]: set } },
+      secrets: [
+        {
+          name: SECRET,
+          registry: "ghcr.io",
+          username: "bench-user",
+          password: "bench-token-not-real",
+        },
+      ],
+    },
+  };
+}
+
+export async function applyManager(api: Api, set: string) {
+  const r = await api.must("POST", CIPSM, managerObject(set), [201]);
+  return r.body.metadata.generation as number;
+}
+
+/** Deletes the manager and waits until it is gone (its finalizer lets Cheiron clean up first). */
+export async function deleteManager(api: Api, timeoutMs: number) {
+  await api.must("DELETE", `${CIPSM}/${MANAGER}`, undefined, [200, 202, 404]);
+  const deadline = Date.now() + timeoutMs;
+  while ((await api.call("GET", `${CIPSM}/${MANAGER}`)).status !== 404) {
+    if (Date.now() > deadline) throw new Error(`the manager was not deleted in ${timeoutMs} ms`);
+    await sleep(250);
+  }
+}
+
+/**
+ * Applies the module's Mutating- and ValidatingWebhookConfiguration from the built manifest
+ * (pepr-module-cheiron.yaml, rules and namespaceSelector as `pepr build` wrote them), with the in-cluster
+ * Service replaced by a URL on loopback and our certificate's CA.
+ */
+export async function applyWebhooks(
+  kubeconfig: string,
+  manifest: string,
+  port: number,
+  apiPath: string,
+  ca: Buffer,
+) {
+  const docs = readFileSync(manifest, "utf8")
+    .split(/^---$/m)
+    .filter(d => /^kind: (Mutating|Validating)WebhookConfiguration$/m.test(d));
+  if (docs.length !== 2)
+    throw new Error(`expected 2 webhook configurations in ${manifest}, got ${docs.length}`);
+  const objects: any[] = [];
+  for (const doc of docs) {
+    const r = await kubectl(kubeconfig, ["create", "--dry-run=client", "-o", "json", "-f", "-"], {
+      input: doc,
+    });
+    objects.push(JSON.parse(r.stdout));
+  }
+  for (const o of objects) {
+    const op = o.kind.startsWith("Mutating") ? "mutate" : "validate";
+    for (const w of o.webhooks) {
+      w.clientConfig = {
+        url: `https://localhost:${port}/${op}/${apiPath}`,
+        caBundle: ca.toString("base64"),
+      };
+    }
+  }
+  const list = { apiVersion: "v1", kind: "List", items: objects };
+  await kubectl(kubeconfig, ["apply", "--server-side", "-f", "-"], { input: JSON.stringify(list) });
+}

@@ -1,0 +1,201 @@
+// The measured phases of one N: fan-out of a new manager, new namespaces one by one, the floor (the same
+// writes made by a minimal client), and idle.
+import { performance } from "node:perf_hooks";
+import { sleep } from "../test/harness/proc";
+import { percentile } from "./load";
+import { AuditTail, classifyWrites, countRequests, WRITE_VERBS } from "./scale-audit";
+import { applyManager, createNamespace, createSet, EXTRA_SAS, names, secs } from "./scale-cluster";
+import { Api, bounded } from "./scale-kube";
+import type { Sampler } from "./scale-modules";
+import type { View } from "./scale-view";
+
+export interface Ctx {
+  api: Api;
+  server: string;
+  adminToken: string;
+  view: View;
+  audit: AuditTail;
+  sampler: Sampler;
+}
+
+export const CHEIRON_SET = "cheiron";
+
+export async function fanOut(ctx: Ctx, n: number, timeoutMs: number) {
+  const prefix = `c${n}`;
+  const { view, audit } = ctx;
+  ctx.sampler.phase = `fanout`;
+  const t0 = Date.now();
+  await applyManager(ctx.api, CHEIRON_SET);
+  const done = () =>
+    view.refCount.get(prefix) >= 3 * n && view.secretCount.get(prefix) >= n && view.isReady();
+  const converged = await view.until(`fan-out over ${prefix}-*`, timeoutMs, done).then(
+    () => true,
+    (e: Error) => (console.error(`[scale] ${e.message}`), false),
+  );
+  const end = Math.max(
+    view.refCount.lastGrowth.get(prefix) ?? t0,
+    view.secretCount.lastGrowth.get(prefix) ?? t0,
+    view.readyAt ?? t0,
+  );
+  const after = ctx.sampler.sample();
+  const quietAt = await audit.waitQuiet(t0, 3000, 60_000, true);
+  const writes = classifyWrites(audit.moduleCalls(t0, quietAt + 1));
+  const result = {
+    converged,
+    seconds: converged ? (end - t0) / 1000 : NaN,
+    minimum: 4 * n,
+    writes,
+    progress: {
+      serviceAccountsReferencing: view.refCount.get(prefix),
+      secrets: view.secretCount.get(prefix),
+      ready: view.isReady(),
+    },
+    afterFanOut: after,
+  };
+  console.log(
+    `[scale] N=${n} fan-out: ${converged ? `${result.seconds.toFixed(2)} s` : "NOT converged"},` +
+      ` ${writes.work} writes to Secrets and ServiceAccounts (minimum ${4 * n}),` +
+      ` ${writes.events} events, ${writes.status} status, ${writes.other} other`,
+  );
+  return result;
+}
+
+export type FanOut = Awaited<ReturnType<typeof fanOut>>;
+
+/** COUNT namespaces created one at a time under the manager; latency and writes from the audit log. */
+export async function newNamespaces(ctx: Ctx, n: number, count = 50) {
+  const { view, audit } = ctx;
+  ctx.sampler.phase = "new-namespace";
+  const list = names(`c${n}new`, count);
+  const t0 = Date.now();
+  let unconverged = 0;
+  for (const ns of list) {
+    await createNamespace(ctx.api, ns, CHEIRON_SET, false);
+    const ok = () => view.hasSecret(ns) && view.hasRef(ns, "default");
+    await view.until(`Secret and reference in ${ns}`, 60_000, ok).catch(() => unconverged++);
+  }
+  const quietAt = await audit.waitQuiet(t0, 2000, 30_000, true);
+  const calls = audit.moduleCalls(t0, quietAt + 1);
+  const work = (e: (typeof calls)[number]) =>
+    WRITE_VERBS.includes(e.verb) &&
+    !e.subresource &&
+    ["secrets", "serviceaccounts"].includes(e.resource);
+  const latencies: number[] = [];
+  const writesPer: number[] = [];
+  let viaAdmission = 0;
+  for (const ns of list) {
+    const mine = calls.filter(e => e.namespace === ns && work(e));
+    writesPer.push(mine.length);
+    const created = audit.namespaceCreates.get(ns)?.done;
+    const secret = mine.find(
+      e => e.resource === "secrets" && e.verb === "create" && e.code < 300,
+    )?.done;
+    const saWrites = mine.filter(
+      e => e.resource === "serviceaccounts" && e.name === "default" && e.code < 300,
+    );
+    const saCreate = audit.saCreates.get(`${ns}/default`);
+    let sa = saWrites.at(-1)?.done;
+    if (sa === undefined && saCreate?.mutated) {
+      sa = saCreate.done;
+      viaAdmission++;
+    }
+    if (created !== undefined && secret !== undefined && sa !== undefined)
+      latencies.push(Math.max(secret, sa) - created);
+  }
+  const result = {
+    count,
+    measured: latencies.length,
+    unconverged,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    maxMs: Math.max(...latencies),
+    referencedAtAdmission: viaAdmission,
+    writesPerNamespace: {
+      min: Math.min(...writesPer),
+      max: Math.max(...writesPer),
+      total: writesPer.reduce((a, b) => a + b, 0),
+    },
+    otherWrites: classifyWrites(calls.filter(e => !list.includes(e.namespace))),
+  };
+  console.log(
+    `[scale] N=${n} new namespace: p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms` +
+      ` over ${latencies.length}/${count}; writes per namespace ${result.writesPerNamespace.min}..${result.writesPerNamespace.max}`,
+  );
+  return result;
+}
+
+export type NewNamespaces = Awaited<ReturnType<typeof newNamespaces>>;
+
+const dockerConfig = Buffer.from(
+  JSON.stringify({
+    auths: {
+      "ghcr.io": {
+        username: "bench-user",
+        password: "bench-token-not-real",
+        auth: "YmVuY2gtdXNlcjpiZW5jaC10b2tlbi1ub3QtcmVhbA==",
+      },
+    },
+  }),
+).toString("base64");
+
+/**
+ * The floor: N Secrets and 3N ServiceAccount patches (JSON merge patch of imagePullSecrets) with the admin
+ * token over keep-alive connections, at each concurrency, in namespaces the manager does not select.
+ */
+export async function floor(ctx: Ctx, n: number, concurrencies: number[]) {
+  ctx.sampler.phase = "floor-setup";
+  const list = await createSet(ctx.api, ctx.view, `f${n}`, "floor", n);
+  ctx.sampler.phase = "floor";
+  const out: Record<string, number> = {};
+  for (const c of concurrencies) {
+    const api = new Api(ctx.server, ctx.adminToken, ctx.api.ca, c);
+    const name = `floor-c${c}`;
+    const items = list.flatMap(ns => [
+      { ns, sa: "" },
+      ...["default", ...EXTRA_SAS].map(sa => ({ ns, sa })),
+    ]);
+    const secret = (ns: string) => ({
+      apiVersion: "v1",
+      kind: "Secret",
+      type: "kubernetes.io/dockerconfigjson",
+      metadata: { name, namespace: ns },
+      data: { ".dockerconfigjson": dockerConfig },
+    });
+    const patch = { imagePullSecrets: [{ name }] };
+    const t0 = performance.now();
+    await bounded(items, c, async ({ ns, sa }) => {
+      if (!sa) await api.must("POST", `/api/v1/namespaces/${ns}/secrets`, secret(ns), [201]);
+      else
+        await api.must(
+          "PATCH",
+          `/api/v1/namespaces/${ns}/serviceaccounts/${sa}`,
+          patch,
+          [200],
+          "application/merge-patch+json",
+        );
+    });
+    out[`c${c}`] = (performance.now() - t0) / 1000;
+    api.close();
+    console.log(
+      `[scale] N=${n} floor at concurrency ${c}: ${out[`c${c}`].toFixed(2)} s for ${items.length} writes`,
+    );
+  }
+  return out;
+}
+
+/** Module requests (watches excluded) while nothing changes for seconds. */
+export async function idle(ctx: Ctx, seconds: number) {
+  ctx.sampler.phase = "idle";
+  const t = Date.now();
+  await ctx.audit.waitQuiet(t, 5000, 120_000);
+  console.log(`[scale] idle for ${seconds} s (quiet after ${secs(t)} s)`);
+  const t0 = Date.now();
+  await sleep(seconds * 1000);
+  const t1 = Date.now();
+  await sleep(1000);
+  const counted = countRequests(ctx.audit.moduleCalls(t0, t1).filter(e => e.verb !== "watch"));
+  console.log(
+    `[scale] idle: ${counted.writes} writes, ${counted.reads} reads ${JSON.stringify(counted.what)}`,
+  );
+  return { seconds, ...counted };
+}

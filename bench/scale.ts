@@ -1,0 +1,178 @@
+// `npm run bench:scale [-- --quick]`: how Cheiron's controller scales with the number of namespaces, against
+// the floor (a minimal client making exactly the writes needed), on the local control plane with its audit
+// log, with the built bundle run as its two Deployments run it. One fresh control plane per N. A script, not
+// a test: it prints a table and writes bench/results/scale-*.json and .svg; it exits 1 only on a wrong
+// result (writes above the minimum, not converged, connections above the bound), never on timing.
+//   --quick: N = 100 and 1,000, idle 120 s.   BENCH_SCALE_N (e.g. "100,1000"), BENCH_IDLE_SECONDS,
+//   BENCH_FANOUT_TIMEOUT_SECONDS (default max(120, 0.3 N)), BENCH_SOURCE=head (build git HEAD, not the tree),
+//   CHEIRON_KEEP_CONTROL_PLANE=true keeps the folders (audit log, module logs).
+import { execSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildK8s } from "../scripts/k8s-build";
+import { ControlPlane, startControlPlane, stopControlPlane } from "../test/harness/control-plane";
+import { installCRDs, REPO, snapshotModule } from "../test/harness/module";
+import { freePort, Proc, stopProc } from "../test/harness/proc";
+import { buildModule, makeCert, Tls, waitForLog } from "./modules";
+import { AuditTail, countRequests } from "./scale-audit";
+import { applyWebhooks, createSet, secs } from "./scale-cluster";
+import { Api } from "./scale-kube";
+import { Sampler, startModules, waitForController } from "./scale-modules";
+import { CHEIRON_SET, Ctx, fanOut, floor, idle, newNamespaces } from "./scale-phases";
+import { machine, NResult, printTable, problems, Run, targets, writeFiles } from "./scale-report";
+import { View } from "./scale-view";
+
+const quick = process.argv.includes("--quick");
+const SIZES = (process.env.BENCH_SCALE_N ?? (quick ? "100,1000" : "100,1000,5000"))
+  .split(",")
+  .map(Number);
+const IDLE = Number(process.env.BENCH_IDLE_SECONDS ?? (quick ? 120 : 600));
+const fanOutTimeout = (n: number) =>
+  1000 * Number(process.env.BENCH_FANOUT_TIMEOUT_SECONDS ?? Math.max(120, 0.3 * n));
+const keep = process.env.CHEIRON_KEEP_CONTROL_PLANE === "true";
+
+const procs: Proc[] = [];
+let cp: ControlPlane | undefined;
+let work = "";
+
+async function stopPlane() {
+  for (const p of procs.splice(0)) await stopProc(p);
+  if (cp) await stopControlPlane(cp, keep);
+  if (keep && cp) console.log(`[scale] kept ${cp.dir} (audit log)`);
+  cp = undefined;
+}
+
+/** The module's sources, copied (working tree, or git HEAD with BENCH_SOURCE=head) so the build never edits the tree. */
+function moduleSources(): string {
+  if (process.env.BENCH_SOURCE !== "head") return snapshotModule(work);
+  const target = join(work, "module");
+  mkdirSync(target);
+  const files =
+    "package.json pepr.ts tsconfig.json tsconfig.check.json .prettierrc eslint.config.mjs capabilities src";
+  execSync(`git archive HEAD ${files} | tar -x -C ${target}`, { cwd: REPO });
+  symlinkSync(join(REPO, "node_modules"), join(target, "node_modules"));
+  return target;
+}
+
+async function one(
+  n: number,
+  bin: string,
+  bundle: string,
+  tls: Tls,
+  last: boolean,
+  run: Run,
+): Promise<NResult> {
+  console.log(`\n[scale] ===== N = ${n} =====`);
+  const plane = (cp = await startControlPlane(bin));
+  await installCRDs(plane.kubeconfig, plane.dir);
+  const api = new Api(plane.server, plane.adminToken, readFileSync(plane.caFile), 16);
+  await api.must("POST", "/api/v1/namespaces", { metadata: { name: "pepr-system" } }, [201]);
+  const view = new View(api);
+  await view.start();
+  const audit = new AuditTail(plane.auditLog);
+  try {
+    await createSet(api, view, `c${n}`, CHEIRON_SET, n);
+    const apiPath = randomBytes(32).toString("hex");
+    const [admissionPort, watcherPort] = [await freePort(), await freePort()];
+    await applyWebhooks(
+      plane.kubeconfig,
+      join(bundle, "..", "pepr-module-cheiron.yaml"),
+      admissionPort,
+      apiPath,
+      tls.ca,
+    );
+    const t0 = Date.now();
+    const dir = mkdtempSync(join(work, `n${n}-`));
+    const modules = await startModules({
+      dir,
+      bundle,
+      moduleKubeconfig: plane.moduleKubeconfig,
+      tls,
+      apiPath,
+      admissionPort,
+      watcherPort,
+    });
+    procs.push(modules.admission, modules.watcher);
+    const sampler = new Sampler(modules, Number(new URL(plane.server).port));
+    sampler.start();
+    const ctx: Ctx = {
+      api,
+      server: plane.server,
+      adminToken: plane.adminToken,
+      view,
+      audit,
+      sampler,
+    };
+    await Promise.all([
+      waitForLog(modules.admission, "Cheiron admission view ready", 120_000),
+      waitForController(modules.watcher),
+    ]).catch(e => console.warn(`[scale] ${e instanceof Error ? e.message.split("\n")[0] : e}`));
+    await audit.waitQuiet(t0, 3000, 180_000);
+    console.log(`[scale] both module processes started and quiet after ${secs(t0)} s`);
+
+    const fan = await fanOut(ctx, n, fanOutTimeout(n));
+    const nn = n >= 1000 && fan.converged ? await newNamespaces(ctx, n) : undefined;
+    const cheironPeak = sampler.overall();
+    const tFloor = Date.now();
+    const floorTimes = await floor(ctx, n, [8, 32]);
+    const during = countRequests(audit.moduleCalls(tFloor).filter(e => e.verb !== "watch"));
+    if (last) run.idle = await idle(ctx, IDLE);
+    sampler.stop();
+    const phases = Object.fromEntries(sampler.peaks);
+    return {
+      ...{ n, fanOut: fan, newNamespaces: nn, floor: floorTimes },
+      moduleDuringFloor: { reads: during.reads, writes: during.writes },
+      ...{ cheironPeak, overallPeak: sampler.overall(), phases },
+    };
+  } finally {
+    view.stop();
+    api.close();
+    await stopPlane();
+  }
+}
+
+async function main() {
+  const run: Run = {
+    startedAt: new Date().toISOString(),
+    quick,
+    machine: machine(),
+    results: [],
+    problems: [],
+    targets: [],
+  };
+  work = mkdtempSync(join(tmpdir(), "cheiron-scale-"));
+  const bin = process.env.CHEIRON_K8S_BIN || buildK8s();
+  process.env.CHEIRON_K8S_BIN = bin;
+  const t0 = Date.now();
+  const bundle = await buildModule(moduleSources(), join(work, "dist"), join(work, "build.log"));
+  console.log(`[scale] module built in ${secs(t0)} s; sizes ${SIZES.join(", ")}; idle ${IDLE} s`);
+  const tls = makeCert(work);
+  for (const [i, n] of SIZES.entries())
+    run.results.push(await one(n, bin, bundle, tls, i === SIZES.length - 1, run));
+  run.machine.loadAfter = loadavg();
+  run.problems = problems(run);
+  run.targets = targets(run);
+  printTable(run);
+  for (const f of writeFiles(run)) console.log(`[scale] wrote ${f}`);
+  return run.problems.length ? 1 : 0;
+}
+
+async function cleanup() {
+  await stopPlane();
+  if (keep) console.log(`[scale] kept ${work} (module logs, build)`);
+  else if (work) rmSync(work, { recursive: true, force: true });
+}
+
+process.on("SIGINT", () => void cleanup().then(() => process.exit(130)));
+main()
+  .then(async code => {
+    await cleanup();
+    process.exit(code);
+  })
+  .catch(async e => {
+    console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+    await cleanup();
+    process.exit(1);
+  });
