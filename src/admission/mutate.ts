@@ -10,6 +10,7 @@ import {
   buildDesiredReferences,
   buildReferenceOwners,
   mergeImagePullSecrets,
+  parseNames,
 } from "../domain/references";
 import { metrics } from "../metrics";
 import { ANNOTATION_RECONCILE_WITH } from "../constants";
@@ -86,12 +87,10 @@ export async function mutateServiceAccount(
 ): Promise<void> {
   const sa = req.Raw;
   const recorded = (o?: { metadata?: { annotations?: Record<string, string> } }) =>
-    (o?.metadata?.annotations?.[ANNOTATION_RECONCILE_WITH] ?? "").split(",").map(n => n.trim());
+    parseNames(o?.metadata?.annotations?.[ANNOTATION_RECONCILE_WITH]);
   const now = new Set(recorded(sa));
   const detached = new Set(
-    req.Request.operation === "UPDATE"
-      ? recorded(req.OldResource).filter(n => n && !now.has(n))
-      : [],
+    req.Request.operation === "UPDATE" ? recorded(req.OldResource).filter(n => !now.has(n)) : [],
   );
   const merge = await planAdmission(
     req,

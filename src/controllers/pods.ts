@@ -4,23 +4,14 @@ import { ANNOTATION_RECONCILE_WITH } from "../constants";
 import { apiClient } from "../k8s/client";
 import { paths } from "../k8s/paths";
 import { settings } from "../settings";
+import { parseNames } from "../domain/references";
 
-type PodPage = {
-  metadata?: { continue?: string };
-  items?: { metadata?: { namespace?: string; annotations?: Record<string, string> } }[];
-};
+type PodMeta = { metadata?: { namespace?: string; annotations?: Record<string, string> } };
 
-async function countIn(path: string, match: (p: NonNullable<PodPage["items"]>[number]) => boolean) {
+async function countIn(path: string, match: (p: PodMeta) => boolean) {
   let n = 0;
-  let cont: string | undefined;
-  do {
-    const page = await apiClient().get<PodPage>(path, {
-      limit: settings().podPageSize,
-      continue: cont,
-    });
+  for await (const page of apiClient().pages<PodMeta>(path, {}, settings().podPageSize))
     n += (page.items ?? []).filter(match).length;
-    cont = page.metadata?.continue || undefined;
-  } while (cont);
   return n;
 }
 
@@ -30,12 +21,11 @@ export async function countPodsReferencing(
 ): Promise<number> {
   if (namespaces.length === 0) return 0;
   const wanted = new Set(namespaces);
-  const match = (p: NonNullable<PodPage["items"]>[number]) => {
+  const match = (p: PodMeta) => {
     const ns = p.metadata?.namespace ?? "";
     if (!wanted.has(ns)) return false;
-    const ours = (p.metadata?.annotations?.[ANNOTATION_RECONCILE_WITH] ?? "").split(",");
     const names = new Set(attachable[ns] ?? []);
-    return ours.some(n => names.has(n.trim()));
+    return parseNames(p.metadata?.annotations?.[ANNOTATION_RECONCILE_WITH]).some(n => names.has(n));
   };
   if (namespaces.length > 10) return countIn(paths.pods(), match);
   const counts = await Promise.all(namespaces.map(ns => countIn(paths.pods(ns), match)));

@@ -8,6 +8,7 @@ import {
   buildDesiredReferences,
   buildReferenceOwners,
   mergeImagePullSecrets,
+  parseNames,
 } from "../domain/references";
 import { ANNOTATION_RECONCILE_WITH } from "../constants";
 import { retryOnConflict } from "../k8s/conflict";
@@ -24,12 +25,6 @@ export interface ReferenceOutcome {
   failures: Problem[];
   planLines: string[];
 }
-
-const names = (v?: string) =>
-  (v ?? "")
-    .split(",")
-    .map(s => s.trim())
-    .filter(Boolean);
 
 /**
  * The merge for one ServiceAccount: the union of what the managers want, each entry recorded with its manager.
@@ -90,14 +85,14 @@ export async function reconcileNamespaceReferences(
         const merge = planServiceAccount(current, ns, writers, of, known, orphaning);
         if (merge.changed)
           cache.serviceAccounts.upsert(await patchServiceAccountReferences(current, merge));
-        return { merge, before: names(current.annotations?.[ANNOTATION_RECONCILE_WITH]) };
+        return { merge, before: parseNames(current.annotations?.[ANNOTATION_RECONCILE_WITH]) };
       };
       const reread = async () =>
         slimServiceAccount(await getServiceAccount(sa.namespace, sa.name))!;
       const { merge, before } = await retryOnConflict(sa, apply, reread);
       const after =
         ANNOTATION_RECONCILE_WITH in merge.annotations
-          ? names(merge.annotations[ANNOTATION_RECONCILE_WITH])
+          ? parseNames(merge.annotations[ANNOTATION_RECONCILE_WITH])
           : before;
       const list = new Set(merge.imagePullSecrets.map(r => r.name));
       for (const m of writers) {

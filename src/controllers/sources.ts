@@ -1,7 +1,7 @@
 // Which source Secrets a manager reads.
 import type { ExistingSecret, Manager, ServiceAccountRef } from "../domain/model";
 import { buildEntryNames } from "../domain/entries";
-import { parseAttachedBy } from "../domain/references";
+import { parseAttachedBy, parseNames } from "../domain/references";
 import { buildLegacyManagerId, buildManagerId } from "../domain/ids";
 import { isPlaceholderName } from "../domain/names";
 import {
@@ -39,9 +39,8 @@ export function isRecordingFor(m: Manager): (sa: ServiceAccountRef) => boolean {
   const names = new Set(buildEntryNames(m));
   return sa => {
     const owners = parseAttachedBy(sa.annotations?.[ANNOTATION_ATTACHED_BY]);
-    return (sa.annotations?.[ANNOTATION_RECONCILE_WITH] ?? "")
-      .split(",")
-      .map(n => n.trim())
-      .some(n => owners[n] === id || (owners[n] === undefined && names.has(n)));
+    return parseNames(sa.annotations?.[ANNOTATION_RECONCILE_WITH]).some(
+      n => owners[n] === id || (owners[n] === undefined && names.has(n)),
+    );
   };
 }

@@ -59,8 +59,6 @@ export function onStuckPodsRecheck(requeue: (managerKey: string) => void): void 
   requeueFlush = requeue;
 }
 
-type PodPage = { metadata?: { continue?: string }; items?: PodView[] };
-
 const slim = (p: PodView): PodView => ({
   metadata: {
     name: p.metadata?.name,
@@ -85,16 +83,13 @@ const slim = (p: PodView): PodView => ({
 
 async function readPods(ns: string): Promise<PodView[]> {
   const out: PodView[] = [];
-  let cont: string | undefined;
-  do {
-    const page = await apiClient().get<PodPage>(paths.pods(ns), {
-      limit: settings().podPageSize,
-      continue: cont,
-      fieldSelector: POD_FIELD_SELECTOR,
-    });
+  const query = { fieldSelector: POD_FIELD_SELECTOR };
+  for await (const page of apiClient().pages<PodView>(
+    paths.pods(ns),
+    query,
+    settings().podPageSize,
+  ))
     for (const p of page.items ?? []) out.push(slim(p));
-    cont = page.metadata?.continue || undefined;
-  } while (cont);
   return out;
 }
 

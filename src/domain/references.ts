@@ -15,7 +15,8 @@ import {
   isOptedOut,
 } from "./selection";
 
-const parseNames = (value: string | undefined): string[] =>
+/** The names of a comma-separated list such as reconcile-with: trimmed, empty ones dropped. */
+export const parseNames = (value: string | undefined): string[] =>
   (value ?? "")
     .split(",")
     .map(s => s.trim())

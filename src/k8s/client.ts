@@ -79,6 +79,23 @@ export class ApiClient {
     return this.request<T>("DELETE", path, { body });
   }
 
+  /** A list read page by page (`limit`, then `continue` until the last page); yields each page. */
+  async *pages<T>(
+    path: string,
+    query: RequestOptions["query"],
+    limit: number,
+  ): AsyncGenerator<{ metadata?: { resourceVersion?: string; continue?: string }; items?: T[] }> {
+    let cont: string | undefined;
+    do {
+      const page = await this.get<{
+        metadata?: { resourceVersion?: string; continue?: string };
+        items?: T[];
+      }>(path, { ...query, limit, continue: cont });
+      yield page;
+      cont = page.metadata?.continue || undefined;
+    } while (cont);
+  }
+
   /** One request; a 429 waits for Retry-After (within the deadline) and is tried again. */
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
     const deadline = Date.now() + (opts.timeoutMs ?? this.timeoutMs);

@@ -24,7 +24,6 @@ export interface InformerOptions<T extends Keyed> {
   pageSize?: number;
 }
 
-type ListPage = { metadata?: { resourceVersion?: string; continue?: string }; items?: unknown[] };
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 /** True when resourceVersion a is newer than b (both etcd revisions; opaque values compare as different). */
@@ -123,14 +122,12 @@ export class Informer<T extends Keyed> {
   private async relist(): Promise<void> {
     this.lists++;
     const fresh = new Map<string, Map<string, T>>();
-    let cont: string | undefined;
     let rv = "";
-    do {
-      const page = await this.client.get<ListPage>(this.opts.path, {
-        ...this.opts.query,
-        limit: this.opts.pageSize ?? 500,
-        continue: cont,
-      });
+    for await (const page of this.client.pages<unknown>(
+      this.opts.path,
+      this.opts.query,
+      this.opts.pageSize ?? 500,
+    )) {
       for (const raw of page.items ?? []) {
         const obj = this.opts.slim(raw);
         if (!obj) continue;
@@ -138,9 +135,8 @@ export class Informer<T extends Keyed> {
         if (!fresh.has(ns)) fresh.set(ns, new Map());
         fresh.get(ns)!.set(obj.name, obj);
       }
-      cont = page.metadata?.continue || undefined;
       rv = page.metadata?.resourceVersion ?? rv;
-    } while (cont);
+    }
     const old = new Map(this.byNs);
     this.byNs.clear();
     for (const [ns, items] of fresh) this.byNs.set(ns, items);
