@@ -8,21 +8,13 @@
 // listen on 3000 to a free port of its own, the way the Service maps a port. The bundle, its environment
 // and its identity are otherwise those of the Deployments. (Left alone, the second process would log
 // "Address in use, retrying in 2 seconds" forever and serve no /healthz.)
-import { copyFileSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO } from "../test/harness/module";
+import { writePortRemap } from "../test/harness/port-remap";
+import { countConnections } from "../test/harness/sockets";
 import { Proc } from "../test/harness/proc";
 import { ModuleRun, startBuiltModule, Tls, waitForLog } from "./modules";
-
-const PRELOAD = `// Written by bench/scale-modules.ts: maps Pepr's fixed listen port 3000 to BENCH_LISTEN_PORT.
-const net = require("node:net");
-const to = Number(process.env.BENCH_LISTEN_PORT);
-const listen = net.Server.prototype.listen;
-net.Server.prototype.listen = function (...args) {
-  if (args[0] === 3000 && to) args[0] = to;
-  return listen.apply(this, args);
-};
-`;
 
 /** package.json's pepr.env, which pepr build puts into both Deployments. */
 function peprEnv(): Record<string, string> {
@@ -43,16 +35,15 @@ export async function startModules(opts: {
   admissionPort: number;
   watcherPort: number;
 }): Promise<Modules> {
-  const preload = join(opts.dir, "port-remap.cjs");
-  writeFileSync(preload, PRELOAD);
+  const remap = writePortRemap(opts.dir);
   const run = (name: string, watchMode: boolean, port: number): ModuleRun => {
     const kubeconfig = join(opts.dir, `${name}.kubeconfig`);
     copyFileSync(opts.moduleKubeconfig, kubeconfig);
     return {
       ...{ name, bundle: opts.bundle, dir: opts.dir, kubeconfig, tls: opts.tls },
-      ...{ apiPath: opts.apiPath, watchMode, port, nodeArgs: ["--require", preload] },
+      ...{ apiPath: opts.apiPath, watchMode, port, nodeArgs: remap.nodeArgs },
       // The environment the Deployments get from package.json's pepr.env, as pepr build writes it.
-      env: { ...peprEnv(), BENCH_LISTEN_PORT: String(port) },
+      env: { ...peprEnv(), ...remap.env(port) },
     };
   };
   const admission = await startBuiltModule(run("admission", false, opts.admissionPort));
@@ -81,34 +72,8 @@ export function rssMB(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-/** TCP connections of pid to 127.0.0.1:apiPort (any state but LISTEN), from its fds and /proc/<pid>/net. */
-export function apiConnections(pid: number, apiPort: number): number {
-  const inodes = new Set<string>();
-  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-    try {
-      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
-      if (m) inodes.add(m[1]);
-    } catch {
-      /* closed meanwhile */
-    }
-  }
-  const port = apiPort.toString(16).toUpperCase().padStart(4, "0");
-  let n = 0;
-  for (const table of ["tcp", "tcp6"]) {
-    let text = "";
-    try {
-      text = readFileSync(`/proc/${pid}/net/${table}`, "utf8");
-    } catch {
-      continue;
-    }
-    for (const line of text.split("\n").slice(1)) {
-      const f = line.trim().split(/\s+/);
-      if (f.length < 10 || f[3] === "0A") continue;
-      if (f[2].endsWith(`:${port}`) && inodes.has(f[9])) n++;
-    }
-  }
-  return n;
-}
+/** TCP connections of pid to the apiserver's port, in any state but LISTEN (test/harness/sockets.ts). */
+export const apiConnections = (pid: number, apiPort: number) => countConnections(pid, apiPort, "open");
 
 /** Samples both processes every 250 ms; peaks are kept per phase (set `phase` as the run goes). */
 export class Sampler {

@@ -1,24 +1,14 @@
 // The built bundle in watcher mode (PEPR_WATCH_MODE=true, as its Deployment runs it) against a control plane of
 // its own, for tests that need their own module settings (a short resync) or an empty cluster (no CRDs).
-// Pepr binds its fixed port 3000; the suite's `pepr dev` module holds it, so a `--require` preload maps this
-// process's listen on 3000 to a free port, the way a Service maps a port to a Pod.
-import { mkdirSync, writeFileSync } from "node:fs";
+// Pepr binds its fixed port 3000 and the suite's `pepr dev` module holds it: see test/harness/port-remap.ts.
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { buildModule, makeCert, startBuiltModule } from "../../bench/modules";
 import { ControlPlane, startControlPlane, stopControlPlane } from "./control-plane";
 import { kubectl } from "./kubectl";
 import { installCRDs, snapshotModule } from "./module";
 import { freePort, Proc, stopProc } from "./proc";
-
-const PRELOAD = `// Maps Pepr's fixed listen port 3000 to CHEIRON_TEST_LISTEN_PORT (test/harness/own-watcher.ts).
-const net = require("node:net");
-const to = Number(process.env.CHEIRON_TEST_LISTEN_PORT);
-const listen = net.Server.prototype.listen;
-net.Server.prototype.listen = function (...args) {
-  if (args[0] === 3000 && to) args[0] = to;
-  return listen.apply(this, args);
-};
-`;
+import { writePortRemap } from "./port-remap";
 
 export interface OwnWatcher {
   cp: ControlPlane;
@@ -43,8 +33,7 @@ export async function startOwnWatcher(opts: {
     const out = join(cp.dir, "dist");
     mkdirSync(out, { recursive: true });
     const bundle = await buildModule(src, out, join(cp.dir, "pepr-build.log"));
-    const preload = join(cp.dir, "port-remap.cjs");
-    writeFileSync(preload, PRELOAD);
+    const remap = writePortRemap(cp.dir);
     const port = await freePort();
     const tls = makeCert(cp.dir);
     const start = (name: string) =>
@@ -57,8 +46,8 @@ export async function startOwnWatcher(opts: {
         watchMode: true,
         apiPath: "own-watcher",
         port,
-        nodeArgs: ["--require", preload],
-        env: { ...opts.env, CHEIRON_TEST_LISTEN_PORT: String(port) },
+        nodeArgs: remap.nodeArgs,
+        env: { ...opts.env, ...remap.env(port) },
       });
     let runs = 1;
     const w: OwnWatcher = {

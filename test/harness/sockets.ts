@@ -1,8 +1,15 @@
 // Counting a process's TCP connections to one port, from /proc (its socket fds joined with the netns tables).
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 
-/** ESTABLISHED connections of `pid` whose remote port is `port`. */
-export function countConnections(pid: number, port: number): number {
+/**
+ * Connections of `pid` whose remote port is `port`: "established" ones only, or every "open" one (any state
+ * but LISTEN, so a connection closing still counts until its descriptor is closed).
+ */
+export function countConnections(
+  pid: number,
+  port: number,
+  states: "established" | "open" = "established",
+): number {
   const inodes = new Set<string>();
   for (const fd of readdirSync(`/proc/${pid}/fd`)) {
     try {
@@ -14,11 +21,18 @@ export function countConnections(pid: number, port: number): number {
   }
   let n = 0;
   for (const table of ["tcp", "tcp6"]) {
-    const lines = readFileSync(`/proc/${pid}/net/${table}`, "utf8").trim().split("\n").slice(1);
-    for (const line of lines) {
+    let text = "";
+    try {
+      text = readFileSync(`/proc/${pid}/net/${table}`, "utf8");
+    } catch {
+      continue;
+    }
+    for (const line of text.trim().split("\n").slice(1)) {
       const cols = line.trim().split(/\s+/);
+      if (cols.length < 10) continue;
       const remotePort = parseInt(cols[2].split(":")[1], 16);
-      if (cols[3] === "01" && remotePort === port && inodes.has(cols[9])) n++;
+      const counted = states === "established" ? cols[3] === "01" : cols[3] !== "0A";
+      if (counted && remotePort === port && inodes.has(cols[9])) n++;
     }
   }
   return n;
