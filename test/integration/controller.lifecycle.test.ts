@@ -21,7 +21,6 @@ import {
 
 const condition = (st: any, type: string) => st.conditions?.find((c: any) => c.type === type);
 
-
 describeCluster("controller: lifecycle", () => {
   it("deletionPolicy Orphan leaves Secrets and references in place and hands them over", async () => {
     const ns = await newNamespace("orphan");
@@ -160,7 +159,17 @@ spec:
     const ns = await newNamespace("noresync");
     await apply(manager("ImagePullSecretManager", "steady", { secrets: [inline("steady")] }), ns);
     await eventually(async () => expect((await status("ipsm", "steady", ns)).secrets).toBe(1));
-    await k(["patch", "ipsm", "steady", "-n", ns, "--subresource=status", "--type=merge", "-p", '{"status":{"secrets":99}}']);
+    await k([
+      "patch",
+      "ipsm",
+      "steady",
+      "-n",
+      ns,
+      "--subresource=status",
+      "--type=merge",
+      "-p",
+      '{"status":{"secrets":99}}',
+    ]);
     await new Promise(r => setTimeout(r, 10_000));
     expect((await status("ipsm", "steady", ns)).secrets).toBe(99);
   }, 30_000);

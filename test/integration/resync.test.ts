@@ -18,18 +18,27 @@ describeCluster("resync: repairs what no watch triggers, and writes nothing othe
       .split("\n")
       .filter(Boolean)
       .map(l => JSON.parse(l))
-      .filter(e => e.user?.username === MODULE_USER && ["create", "update", "patch", "delete"].includes(e.verb))
+      .filter(
+        e =>
+          e.user?.username === MODULE_USER &&
+          ["create", "update", "patch", "delete"].includes(e.verb),
+      )
       .filter(e => e.stageTimestamp > since && e.objectRef?.resource !== "events");
 
   beforeAll(async () => {
     w = await startOwnWatcher({ env: { CHEIRON_RESYNC_SECONDS: "8" } });
     await k(["create", "ns", "team"]);
-    await k(["apply", "-n", "team", "-f", "-"], JSON.stringify({
-      apiVersion: "cheiron.anny.co/v1alpha1",
-      kind: "ImagePullSecretManager",
-      metadata: { name: "steady" },
-      spec: { secrets: [{ name: "steady", registry: "ghcr.io", username: "u", password: "p-resync" }] },
-    }));
+    await k(
+      ["apply", "-n", "team", "-f", "-"],
+      JSON.stringify({
+        apiVersion: "cheiron.anny.co/v1alpha1",
+        kind: "ImagePullSecretManager",
+        metadata: { name: "steady" },
+        spec: {
+          secrets: [{ name: "steady", registry: "ghcr.io", username: "u", password: "p-resync" }],
+        },
+      }),
+    );
     await eventually(async () => {
       const sa = await kJson(["get", "sa", "default", "-n", "team"]);
       expect((sa.imagePullSecrets ?? []).map((r: { name: string }) => r.name)).toEqual(["steady"]);
@@ -48,8 +57,23 @@ describeCluster("resync: repairs what no watch triggers, and writes nothing othe
   }, 40_000);
 
   it("a status edited by hand is restored by the resync", async () => {
-    await k(["patch", "ipsm", "steady", "-n", "team", "--subresource=status", "--type=merge", "-p", '{"status":{"secrets":99}}']);
+    await k([
+      "patch",
+      "ipsm",
+      "steady",
+      "-n",
+      "team",
+      "--subresource=status",
+      "--type=merge",
+      "-p",
+      '{"status":{"secrets":99}}',
+    ]);
     expect((await kJson(["get", "ipsm", "steady", "-n", "team"])).status.secrets).toBe(99);
-    await eventually(async () => expect((await kJson(["get", "ipsm", "steady", "-n", "team"])).status.secrets).toBe(1), 20_000, 500);
+    await eventually(
+      async () =>
+        expect((await kJson(["get", "ipsm", "steady", "-n", "team"])).status.secrets).toBe(1),
+      20_000,
+      500,
+    );
   }, 30_000);
 });
