@@ -21,10 +21,10 @@ export interface ControlPlane {
 
 export const MODULE_USER = "cheiron-module";
 
-const auditPolicy = `apiVersion: audit.k8s.io/v1
+const auditPolicy = (users: string[]) => `apiVersion: audit.k8s.io/v1
 kind: Policy
 omitStages: ["RequestReceived"]
-rules:
+rules:${users.map(u => `\n  - level: Metadata\n    users: ["${u}"]`).join("")}
   - level: Metadata
     verbs: ["create", "update", "patch", "delete"]
   # The module's reads too (a watch at its start), so bench/admission.ts can count its API calls.
@@ -61,7 +61,15 @@ current-context: local
   );
 }
 
-export async function startControlPlane(binDir: string, opts: { readyTimeoutMs?: number } = {}) {
+export interface ControlPlaneOptions {
+  readyTimeoutMs?: number;
+  /** More kube-apiserver flags (test/deployed: --enable-aggregator-routing=true). */
+  apiserverArgs?: string[];
+  /** Users whose every request (reads included) the audit log records, e.g. a ServiceAccount's. */
+  auditUsers?: string[];
+}
+
+export async function startControlPlane(binDir: string, opts: ControlPlaneOptions = {}) {
   const t0 = Date.now();
   const dir = mkdtempSync(join(tmpdir(), "cheiron-cp-"));
   const pki = join(dir, "pki");
@@ -78,7 +86,7 @@ export async function startControlPlane(binDir: string, opts: { readyTimeoutMs?:
       join(pki, "tokens.csv"),
       `${cp.adminToken},admin,admin,"system:masters"\n${moduleToken},${MODULE_USER},${MODULE_USER},"system:masters"\n`,
     );
-    writeFileSync(join(dir, "audit-policy.yaml"), auditPolicy);
+    writeFileSync(join(dir, "audit-policy.yaml"), auditPolicy(opts.auditUsers ?? []));
     cp.auditLog = join(dir, "audit.log");
 
     const [etcdClient, etcdPeer, apiPort] = [await freePort(), await freePort(), await freePort()];
@@ -114,6 +122,7 @@ export async function startControlPlane(binDir: string, opts: { readyTimeoutMs?:
         `--audit-log-path=${cp.auditLog}`,
         "--audit-log-format=json",
         "--audit-log-mode=blocking",
+        ...(opts.apiserverArgs ?? []),
       ]),
     );
     cp.caFile = join(pki, "apiserver.crt");
