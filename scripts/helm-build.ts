@@ -2,21 +2,15 @@
 // the hash of go.sum (the same way scripts/k8s-build.ts builds the control plane). A second run is instant.
 //   CHEIRON_HELM_CACHE  overrides the cache root (default ~/.cache/cheiron/helm)
 // Prints the path of the helm binary as its last line. Run with `npm run helm:build` (tsx).
-import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { buildGoTools, goCacheBinDir } from "./k8s-build";
+import { buildGoTools, goCacheBinDir, requiredGoModVersion } from "./k8s-build";
 
 const envDir = resolve(__dirname, "../test/helm-env");
 
-/** The version go.mod requires for a module path, e.g. "v3.22.0". */
-function requiredVersion(modulePath: string): string {
-  const goMod = readFileSync(join(envDir, "go.mod"), "utf8");
-  const line = goMod.split("\n").find(l => l.trim().startsWith(`${modulePath} `));
-  const version = line?.trim().split(/\s+/)[1];
-  if (!version) throw new Error(`[helm:build] test/helm-env/go.mod does not require ${modulePath}`);
-  return version;
-}
+/** The version test/helm-env/go.mod requires for a module path, e.g. "v3.22.0". */
+const requiredVersion = (modulePath: string): string =>
+  requiredGoModVersion("helm:build", envDir, modulePath);
 
 export function helmPath(): string {
   const root = process.env.CHEIRON_HELM_CACHE || join(homedir(), ".cache", "cheiron", "helm");

@@ -18,6 +18,15 @@ export function goCacheBinDir(recipeDir: string, root: string, version: string):
   return join(root, `${version}-${key}`, "bin");
 }
 
+/** The version a recipe's go.mod requires for a module path, e.g. "v3.22.0". `tag` names the recipe in errors. */
+export function requiredGoModVersion(tag: string, recipeDir: string, modulePath: string): string {
+  const goMod = readFileSync(join(recipeDir, "go.mod"), "utf8");
+  const line = goMod.split("\n").find(l => l.trim().startsWith(`${modulePath} `));
+  const version = line?.trim().split(/\s+/)[1];
+  if (!version) throw new Error(`[${tag}] ${recipeDir}/go.mod does not require ${modulePath}`);
+  return version;
+}
+
 export function k8sBinDir(): string {
   const root = process.env.CHEIRON_K8S_CACHE || join(homedir(), ".cache", "cheiron", "k8s");
   return goCacheBinDir(envDir, root, K8S_VERSION);
