@@ -1,10 +1,11 @@
 // The watcher side. Watch-fed caches (cache.ts) feed one coalescing work queue with three kinds of key:
 //   ns/<namespace>   reconcile one namespace for every manager (namespace.ts): what any event there queues;
 //   mgr/<manager>    fan-out: queue every namespace the manager covers or holds anything in (from the caches);
-//   flush/<manager>  write the manager's aggregated status and one Event once its namespaces are done.
+//   flush/<manager>  write the manager's aggregated status and one Event once its namespaces are done;
+//   pods/<manager>   then look for stuck Pods where due (stuck-pods.ts); a change queues the flush again.
 // Failed keys are retried with backoff; a periodic resync re-runs every fan-out from the caches (no reads).
 import { Log } from "pepr";
-import type { ExistingSecret, Manager } from "../domain/model";
+import type { ExistingSecret } from "../domain/model";
 import { buildEntryNames } from "../domain/entries";
 import { buildManagerKey } from "../domain/ids";
 import { isManagerCoveringNamespace } from "../domain/selection";
@@ -18,9 +19,17 @@ import { settings } from "../settings";
 import { WatcherCache } from "./cache";
 import { reconcileNamespace } from "./namespace";
 import { buildBackoffDelay, WorkQueue } from "./queue";
-import { addCounts, flushDeleting, flushLive, ManagerState, newManagerState } from "./report";
-import { buildSourceRefs, isOwnedBy, isRecordingFor } from "./sources";
-import { onStuckPodsRecheck } from "./stuck-pods";
+import {
+  addCounts,
+  buildAttachable,
+  flushDeleting,
+  flushLive,
+  ManagerState,
+  newManagerState,
+} from "./report";
+import { buildSourceRefs, findHoldings } from "./sources";
+import { onStuckPodsRecheck, refreshStuckPods } from "./stuck-pods";
+import { onCredentialChecks } from "./verify";
 
 const FLUSH_DELAY_MS = 200;
 
@@ -59,7 +68,8 @@ export class Controller {
   async start() {
     if (settings().manageCrds) await ensureCrdsAtStart();
     await this.cache.start();
-    onStuckPodsRecheck(key => this.queue.enqueue(`flush/${key}`));
+    onStuckPodsRecheck(key => this.queue.enqueue(`pods/${key}`));
+    onCredentialChecks(key => this.queue.enqueue(`flush/${key}`));
     this.synced = true;
     this.resync();
     setInterval(() => this.resync(), settings().resyncSeconds * 1000).unref();
@@ -80,6 +90,7 @@ export class Controller {
     const [what, rest] = [key.slice(0, slash), key.slice(slash + 1)];
     if (what === "ns") return this.runNamespace(rest);
     if (what === "mgr") return this.runManager(rest);
+    if (what === "pods") return this.runStuckPods(rest);
     return this.runFlush(rest);
   }
 
@@ -138,7 +149,7 @@ export class Controller {
       if (stored) this.cache.managerInformer(m).upsert(stored);
     }
     const s = this.state(key);
-    const namespaces = new Set([...s.outcomes.keys(), ...this.holdings(m)]);
+    const namespaces = new Set([...s.outcomes.keys(), ...findHoldings(this.cache, m)]);
     if (!m.deleting) {
       for (const ns of this.cache.namespaces.values())
         if (isManagerCoveringNamespace(m, ns)) namespaces.add(ns.name);
@@ -149,18 +160,6 @@ export class Controller {
     return true;
   }
 
-  /** Namespaces with a Secret labelled as the manager's, or (when deleting) a ServiceAccount recording its names. */
-  private holdings(m: Manager): Set<string> {
-    const owned = isOwnedBy(m);
-    const out = new Set<string>();
-    for (const s of this.cache.secrets.values()) if (owned(s)) out.add(s.namespace);
-    if (m.deleting) {
-      const records = isRecordingFor(m);
-      for (const sa of this.cache.serviceAccounts.values()) if (records(sa)) out.add(sa.namespace);
-    }
-    return out;
-  }
-
   private scheduleFlush(key: string) {
     const s = this.state(key);
     if (s.pending.size > 0) return;
@@ -169,11 +168,25 @@ export class Controller {
     s.timer.unref?.();
   }
 
+  /** Stuck Pods where a look is due; flush again when what status reports changed. */
+  private async runStuckPods(key: string): Promise<boolean> {
+    const m = this.cache.manager(key);
+    const s = this.states.get(key);
+    if (!m || !s || m.deleting || s.pending.size > 0) return true;
+    const { attachable } = buildAttachable(s);
+    if (await refreshStuckPods(this.cache, m, s, attachable)) this.queue.enqueue(`flush/${key}`);
+    return true;
+  }
+
   private async runFlush(key: string): Promise<boolean> {
     const m = this.cache.manager(key);
     const s = this.states.get(key);
     if (!m || !s || s.pending.size > 0) return true;
-    if (!m.deleting) return (await flushLive(this.cache, m, s)) || true;
+    if (!m.deleting) {
+      await flushLive(this.cache, m, s);
+      this.queue.enqueue(`pods/${key}`);
+      return true;
+    }
     if (await flushDeleting(this.cache, m, s)) return true;
     // Something of it is still there: visit its namespaces again, with backoff.
     s.cleanupAttempts = (s.cleanupAttempts ?? 0) + 1;

@@ -12,7 +12,8 @@ import type { WatcherCache } from "./cache";
 import type { ManagerOutcome } from "./namespace";
 import { countPodsReferencing } from "./pods";
 import { isOwnedBy, isRecordingFor } from "./sources";
-import { checkStuckPods } from "./stuck-pods";
+import { knownStuckPods } from "./stuck-pods";
+import { knownCredentialChecks, startCredentialChecks } from "./verify";
 
 export interface ManagerState {
   /** Namespaces queued by the last fan-out and not done yet. */
@@ -40,6 +41,13 @@ export function addCounts(s: ManagerState, o: ManagerOutcome) {
   s.counts.detached += o.detached;
 }
 
+/** The covered namespaces and, per namespace, the Secret names attachable there (from the last outcomes). */
+export function buildAttachable(s: ManagerState) {
+  const targets = [...s.outcomes.entries()].filter(([, o]) => o.covered).map(([ns]) => ns);
+  const attachable = Object.fromEntries(targets.map(ns => [ns, s.outcomes.get(ns)!.attachable]));
+  return { targets, attachable };
+}
+
 /** Writes status and one Event for a live manager. Returns false when a write failed somewhere. */
 export async function flushLive(
   cache: WatcherCache,
@@ -48,14 +56,15 @@ export async function flushLive(
 ): Promise<boolean> {
   const outcomes = [...s.outcomes.values()];
   const sources = cache.sourcesOf(m);
-  const targets = [...s.outcomes.entries()].filter(([, o]) => o.covered).map(([ns]) => ns);
+  const { targets, attachable } = buildAttachable(s);
   const desired = buildDesiredSecrets(m, targets.slice(0, 2), sources);
   const failures = outcomes.flatMap(o => o.failures);
   const problems: Problem[] = [...desired.problems, ...outcomes.flatMap(o => o.problems)];
   const dryRun = Boolean(m.spec.dryRun);
   const mode = m.spec.mode ?? "ServiceAccount";
-  const attachable = Object.fromEntries(targets.map(ns => [ns, s.outcomes.get(ns)!.attachable]));
-  const stuck = await checkStuckPods(cache, m, s, attachable);
+  const stuck = knownStuckPods(s);
+  const verify = knownCredentialChecks(cache, m, s);
+  startCredentialChecks(cache, m, s);
   const status: ManagerStatus = buildStatus(m.status, {
     generation: m.generation,
     namespaces: targets.length,
@@ -68,7 +77,8 @@ export async function flushLive(
     dryRun,
     plan: dryRun ? outcomes.flatMap(o => o.planLines) : undefined,
     now: new Date().toISOString(),
-    extra: stuck,
+    extra: { ...stuck, ...verify.fields },
+    extraConditions: verify.conditions,
   });
   status.registries = buildRegistries(m, desired.secrets, sources);
   const before = m.status ?? {};

@@ -1,5 +1,6 @@
 // Which source Secrets a manager reads.
 import type { ExistingSecret, Manager, ServiceAccountRef } from "../domain/model";
+import type { WatcherCache } from "./cache";
 import { buildEntryNames } from "../domain/entries";
 import { parseAttachedBy, parseNames } from "../domain/references";
 import { buildLegacyManagerId, buildManagerId } from "../domain/ids";
@@ -43,4 +44,16 @@ export function isRecordingFor(m: Manager): (sa: ServiceAccountRef) => boolean {
       n => owners[n] === id || (owners[n] === undefined && names.has(n)),
     );
   };
+}
+
+/** Namespaces with a Secret labelled as the manager's, or (when deleting) a ServiceAccount recording its names. */
+export function findHoldings(cache: WatcherCache, m: Manager): Set<string> {
+  const owned = isOwnedBy(m);
+  const out = new Set<string>();
+  for (const s of cache.secrets.values()) if (owned(s)) out.add(s.namespace);
+  if (m.deleting) {
+    const records = isRecordingFor(m);
+    for (const sa of cache.serviceAccounts.values()) if (records(sa)) out.add(sa.namespace);
+  }
+  return out;
 }

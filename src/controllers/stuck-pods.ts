@@ -1,5 +1,5 @@
-// Stuck Pods (src/domain/stuck.ts), checked when a live manager's status is flushed (report.ts flushLive, after
-// its namespaces are reconciled). Pods are read per covered namespace, in pages (CHEIRON_POD_PAGE_SIZE), never
+// Stuck Pods (src/domain/stuck.ts), checked after a live manager's status is flushed (queue key pods/<manager>,
+// after its namespaces are reconciled and its status written; a change queues one more flush). Pods are read per covered namespace, in pages (CHEIRON_POD_PAGE_SIZE), never
 // cluster-wide, and only where a look is due (selectNamespacesToCheck):
 //   - a name became attachable there since its last check: new credentials, so Pods created before them may be
 //     stuck (after a restart every covered namespace is read once);
@@ -54,7 +54,7 @@ interface Memory {
 const memories = new WeakMap<ManagerState, Memory>();
 let requeueFlush: ((managerKey: string) => void) | undefined;
 
-/** The controller's hook: queue a manager's flush (for the once-a-minute re-check of stuck Pods). */
+/** The controller's hook: queue a manager's Pod check (for the once-a-minute re-check of stuck Pods). */
 export function onStuckPodsRecheck(requeue: (managerKey: string) => void): void {
   requeueFlush = requeue;
 }
@@ -110,18 +110,32 @@ async function deletePod(m: Manager, p: StuckPod): Promise<boolean> {
   }
 }
 
+const memoryOf = (s: ManagerState): Memory => {
+  if (!memories.has(s)) memories.set(s, { checks: new Map(), stuck: new Map(), reported: "" });
+  return memories.get(s)!;
+};
+
+/** The status fields from the last look (none when no Pod is stuck): no reads, so a flush never waits on Pods. */
+export function knownStuckPods(
+  s: ManagerState,
+): Pick<ManagerStatus, "stuckPods" | "stuckPodNames"> {
+  const all = [...memoryOf(s).stuck.values()].flat();
+  return all.length ? { stuckPods: all.length, stuckPodNames: buildStuckPodNames(all) } : {};
+}
+
 /**
- * Checks the manager's namespaces for stuck Pods where due, deletes the recreatable ones when asked, writes an
- * Event when something changed, and returns the status fields (none when no Pod is stuck).
+ * Checks the manager's namespaces for stuck Pods where due, deletes the recreatable ones when asked and writes an
+ * Event when something changed. Runs after the manager's status flush (its own queue key), so the Pod reads a
+ * fan-out causes never delay the status; returns true when the status fields changed (flush again).
  */
-export async function checkStuckPods(
+export async function refreshStuckPods(
   cache: WatcherCache,
   m: Manager,
   s: ManagerState,
   attachable: Record<string, string[]>,
-): Promise<Pick<ManagerStatus, "stuckPods" | "stuckPodNames">> {
-  if (!memories.has(s)) memories.set(s, { checks: new Map(), stuck: new Map(), reported: "" });
-  const mem = memories.get(s)!;
+): Promise<boolean> {
+  const mem = memoryOf(s);
+  const before = JSON.stringify(knownStuckPods(s));
   for (const ns of [...mem.checks.keys()])
     if (!(ns in attachable)) [mem.checks, mem.stuck].forEach(map => map.delete(ns));
   const now = Date.now();
@@ -171,10 +185,10 @@ export async function checkStuckPods(
   if (event) await emitEvent(m, event.type, event.reason, event.message);
   mem.reported = buildStuckSignature(all);
   scheduleRecheck(m, mem);
-  return all.length ? { stuckPods: all.length, stuckPodNames: buildStuckPodNames(all) } : {};
+  return JSON.stringify(knownStuckPods(s)) !== before;
 }
 
-/** While stuck Pods are known, queue the manager's flush again once the re-check is due. */
+/** While stuck Pods are known, queue the manager's Pod check again once the re-check is due. */
 function scheduleRecheck(m: Manager, mem: Memory) {
   clearTimeout(mem.timer);
   mem.timer = undefined;
