@@ -21,6 +21,16 @@ function peprEnv(): Record<string, string> {
   return JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")).pepr?.env ?? {};
 }
 
+/** BENCH_CPU_PROF=<dir>: each process writes a V8 CPU profile there when it exits (open in Chrome DevTools). */
+const profile = (name: string): string[] =>
+  process.env.BENCH_CPU_PROF
+    ? [
+        "--cpu-prof",
+        `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`,
+        `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`,
+      ]
+    : [];
+
 export interface Modules {
   admission: Proc;
   watcher: Proc;
@@ -41,7 +51,12 @@ export async function startModules(opts: {
     copyFileSync(opts.moduleKubeconfig, kubeconfig);
     return {
       ...{ name, bundle: opts.bundle, dir: opts.dir, kubeconfig, tls: opts.tls },
-      ...{ apiPath: opts.apiPath, watchMode, port, nodeArgs: remap.nodeArgs },
+      ...{
+        apiPath: opts.apiPath,
+        watchMode,
+        port,
+        nodeArgs: [...remap.nodeArgs, ...profile(name)],
+      },
       // The environment the Deployments get from package.json's pepr.env, as pepr build writes it.
       env: { ...peprEnv(), ...remap.env(port) },
     };
@@ -73,7 +88,8 @@ export function rssMB(pid: number): number {
 }
 
 /** TCP connections of pid to the apiserver's port, in any state but LISTEN (test/harness/sockets.ts). */
-export const apiConnections = (pid: number, apiPort: number) => countConnections(pid, apiPort, "open");
+export const apiConnections = (pid: number, apiPort: number) =>
+  countConnections(pid, apiPort, "open");
 
 /** Samples both processes every 250 ms; peaks are kept per phase (set `phase` as the run goes). */
 export class Sampler {

@@ -62,6 +62,19 @@ export async function fanOut(ctx: Ctx, n: number, timeoutMs: number) {
 
 export type FanOut = Awaited<ReturnType<typeof fanOut>>;
 
+/** p99 of each named field over the samples, as `<field without Ms>P99Ms`. */
+function p99Of<T, K extends keyof T & `${string}Ms`>(rows: T[], keys: readonly K[]) {
+  const out = {} as Record<K extends `${infer B}Ms` ? `${B}P99Ms` : never, number>;
+  for (const k of keys) {
+    const name = `${k.slice(0, -2)}P99Ms` as keyof typeof out;
+    out[name] = percentile(
+      rows.map(r => Number(r[k])),
+      99,
+    );
+  }
+  return out;
+}
+
 /** COUNT namespaces created one at a time under the manager; latency and writes from the audit log. */
 export async function newNamespaces(ctx: Ctx, n: number, count = 50) {
   const { view, audit } = ctx;
@@ -81,15 +94,28 @@ export async function newNamespaces(ctx: Ctx, n: number, count = 50) {
     !e.subresource &&
     ["secrets", "serviceaccounts"].includes(e.resource);
   const latencies: number[] = [];
+  // Each sample split in two: namespace create -> Secret create (the watcher), and -> the default
+  // ServiceAccount created with the reference (kube-controller-manager, then the admission webhook).
+  // The Secret's part split again: the module's reaction (namespace created -> its create received) and the
+  // apiserver's own time for that create; the ServiceAccount's apiserver time includes the webhook call.
+  const split: {
+    ns: string;
+    secretMs: number;
+    serviceAccountMs: number;
+    moduleReactionMs: number;
+    secretApiserverMs: number;
+    serviceAccountApiserverMs: number;
+  }[] = [];
   const writesPer: number[] = [];
   let viaAdmission = 0;
   for (const ns of list) {
     const mine = calls.filter(e => e.namespace === ns && work(e));
     writesPer.push(mine.length);
     const created = audit.namespaceCreates.get(ns)?.done;
-    const secret = mine.find(
+    const secretCreate = mine.find(
       e => e.resource === "secrets" && e.verb === "create" && e.code < 300,
-    )?.done;
+    );
+    const secret = secretCreate?.done;
     const saWrites = mine.filter(
       e => e.resource === "serviceaccounts" && e.name === "default" && e.code < 300,
     );
@@ -99,8 +125,15 @@ export async function newNamespaces(ctx: Ctx, n: number, count = 50) {
       sa = saCreate.done;
       viaAdmission++;
     }
-    if (created !== undefined && secret !== undefined && sa !== undefined)
+    if (created !== undefined && secret !== undefined && sa !== undefined) {
       latencies.push(Math.max(secret, sa) - created);
+      split.push({
+        ...{ ns, secretMs: secret - created, serviceAccountMs: sa - created },
+        moduleReactionMs: secretCreate!.received - created,
+        secretApiserverMs: secret - secretCreate!.received,
+        serviceAccountApiserverMs: saCreate ? saCreate.done - saCreate.received : NaN,
+      });
+    }
   }
   const result = {
     count,
@@ -110,6 +143,14 @@ export async function newNamespaces(ctx: Ctx, n: number, count = 50) {
     p99Ms: percentile(latencies, 99),
     maxMs: Math.max(...latencies),
     referencedAtAdmission: viaAdmission,
+    ...p99Of(split, [
+      "secretMs",
+      "serviceAccountMs",
+      "moduleReactionMs",
+      "secretApiserverMs",
+      "serviceAccountApiserverMs",
+    ] as const),
+    samples: split,
     writesPerNamespace: {
       min: Math.min(...writesPer),
       max: Math.max(...writesPer),
@@ -119,7 +160,11 @@ export async function newNamespaces(ctx: Ctx, n: number, count = 50) {
   };
   console.log(
     `[scale] N=${n} new namespace: p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms` +
-      ` over ${latencies.length}/${count}; writes per namespace ${result.writesPerNamespace.min}..${result.writesPerNamespace.max}`,
+      ` over ${latencies.length}/${count} (Secret p99 ${result.secretP99Ms.toFixed(1)} ms,` +
+      ` default ServiceAccount p99 ${result.serviceAccountP99Ms.toFixed(1)} ms; module reaction p99` +
+      ` ${result.moduleReactionP99Ms.toFixed(1)} ms, apiserver time of the Secret create p99` +
+      ` ${result.secretApiserverP99Ms.toFixed(1)} ms, of the ServiceAccount create p99` +
+      ` ${result.serviceAccountApiserverP99Ms.toFixed(1)} ms); writes per namespace ${result.writesPerNamespace.min}..${result.writesPerNamespace.max}`,
   );
   return result;
 }
