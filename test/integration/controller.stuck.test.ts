@@ -22,49 +22,9 @@ import {
   uid,
   waitGone,
 } from "./helpers";
+import { IMAGE, setPodStatus } from "./pod-status";
 
-const IMAGE = "ghcr.io/cheiron-test/private:1";
 const container = { name: "app", image: IMAGE };
-
-/** What a kubelet reports for a Pod whose image pull fails (or, for "Running", one that started). */
-async function setPodStatus(
-  ns: string,
-  pod: string,
-  reason: "ErrImagePull" | "ImagePullBackOff" | "Running",
-) {
-  const state =
-    reason === "Running"
-      ? { running: { startedAt: new Date().toISOString() } }
-      : { waiting: { reason, message: `Back-off pulling image "${IMAGE}": 401 Unauthorized` } };
-  const body = {
-    status: {
-      phase: reason === "Running" ? "Running" : "Pending",
-      containerStatuses: [
-        {
-          name: "app",
-          image: IMAGE,
-          imageID: "",
-          ready: false,
-          restartCount: 0,
-          started: false,
-          state,
-        },
-      ],
-    },
-  };
-  const r = await k([
-    "patch",
-    "pod",
-    pod,
-    "-n",
-    ns,
-    "--subresource=status",
-    "--type=merge",
-    "-p",
-    JSON.stringify(body),
-  ]);
-  expect(r.code).toBe(0);
-}
 
 /** A ReplicaSet (no controller acts on it here), a Pod it controls, a bare Pod, and a Pod that runs. */
 async function stuckWorkloads(prefix: string) {
