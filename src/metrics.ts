@@ -11,6 +11,9 @@ const names = {
   reconcileErrors: "cheiron_reconcile_errors_total",
   reconciles: "cheiron_reconciles_total",
   reconcileDuration: "cheiron_reconcile_duration_ms",
+  credentialValid: "cheiron_credential_checks_valid_total",
+  credentialRejected: "cheiron_credential_checks_rejected_total",
+  credentialUnreachable: "cheiron_credential_checks_unreachable_total",
 };
 
 metricsCollector.addCounter(names.secretsWritten, "Secrets created, updated or deleted by Cheiron");
@@ -37,6 +40,12 @@ metricsCollector.addCounter(
 metricsCollector.addCounter(names.reconcileErrors, "Reconciles that failed or had a failed write");
 metricsCollector.addCounter(names.reconciles, "Reconciles run");
 metricsCollector.addSummary(names.reconcileDuration, "Reconcile duration in milliseconds");
+metricsCollector.addCounter(names.credentialValid, "Credential checks a registry accepted");
+metricsCollector.addCounter(names.credentialRejected, "Credential checks a registry rejected");
+metricsCollector.addCounter(
+  names.credentialUnreachable,
+  "Credential checks that could not reach or complete with the registry",
+);
 
 const inc = (name: string, n = 1) => {
   for (let i = 0; i < n; i++) metricsCollector.incCounter(name);
@@ -57,6 +66,15 @@ export const metrics = {
     inc(names.reconciles);
     if (!ok) inc(names.reconcileErrors);
     metricsCollector.observeEnd(startedAt, names.reconcileDuration);
+  },
+  credentialChecked(result: "Valid" | "Rejected" | "Unreachable") {
+    inc(
+      result === "Valid"
+        ? names.credentialValid
+        : result === "Rejected"
+          ? names.credentialRejected
+          : names.credentialUnreachable,
+    );
   },
   podMutated: () => inc(names.podsMutated),
   serviceAccountMutated: () => inc(names.serviceAccountsMutated),

@@ -1,4 +1,6 @@
 // Runtime settings, read from the environment when first needed (never at import time).
+import { REGISTRY_MIN_SPACING_MS } from "./domain/verify";
+
 const num = (name: string, fallback: number, min: number) => {
   const v = Number(process.env[name]);
   return Number.isFinite(v) && v >= min ? v : fallback;
@@ -17,6 +19,10 @@ export interface Settings {
   podPageSize: number;
   /** The watcher installs and upgrades Cheiron's CRDs at start (default true; CHEIRON_MANAGE_CRDS=false: off). */
   manageCrds: boolean;
+  /** spec.verify: a registry is contacted at most once per this long (default 60 s; a test may lower it). */
+  verifyRegistrySpacingMs: number;
+  /** spec.verify: each request of a credential check gives up after this (default 10 s). */
+  verifyTimeoutMs: number;
 }
 
 export function settings(): Settings {
@@ -27,5 +33,7 @@ export function settings(): Settings {
     runDeadlineMs: num("CHEIRON_RUN_DEADLINE_MS", 300_000, 1000),
     podPageSize: num("CHEIRON_POD_PAGE_SIZE", 500, 1),
     manageCrds: process.env.CHEIRON_MANAGE_CRDS?.trim().toLowerCase() !== "false",
+    verifyRegistrySpacingMs: num("CHEIRON_VERIFY_REGISTRY_SPACING_MS", REGISTRY_MIN_SPACING_MS, 0),
+    verifyTimeoutMs: num("CHEIRON_VERIFY_TIMEOUT_MS", 10_000, 100),
   };
 }

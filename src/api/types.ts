@@ -54,6 +54,14 @@ export interface ImagePullSecretManagerSpec {
   recreateStuckPods?: boolean;
   /** At most this many such deletions a minute (1 to 100, default 10). */
   recreateStuckPodsPerMinute?: number;
+  /** Credential health: check each credential against its registry (off unless enabled). */
+  verify?: VerifySpec;
+}
+
+export interface VerifySpec {
+  enabled?: boolean;
+  /** Check again this often (1 to 10080 minutes, default 360), and whenever a credential changes. */
+  intervalMinutes?: number;
 }
 
 export interface ClusterImagePullSecretManagerSpec extends ImagePullSecretManagerSpec {
@@ -65,7 +73,7 @@ export interface ClusterImagePullSecretManagerSpec extends ImagePullSecretManage
 }
 
 export interface Condition {
-  type: "Ready" | "Degraded";
+  type: "Ready" | "Degraded" | "CredentialsValid";
   status: "True" | "False" | "Unknown";
   reason: string;
   message: string;
@@ -110,6 +118,20 @@ export interface ManagerStatus {
   plan?: string[];
   /** Registry hosts each attached Secret holds credentials for (no credentials), for registry-aware Pod mode. */
   registries?: SecretRegistries[];
+  /** spec.verify: the last check of each credential (never the credential). */
+  credentials?: CredentialCheck[];
+}
+
+export type CredentialResult = "Valid" | "Rejected" | "Unreachable";
+
+export interface CredentialCheck {
+  secret: string;
+  /** The registry (auth key) the credential is for. */
+  registry: string;
+  result: CredentialResult;
+  /** RFC 3339, seconds. */
+  checkedAt: string;
+  message: string;
 }
 
 export interface SecretRegistries {

@@ -92,7 +92,7 @@ export function buildContentHash(type: string, data: Record<string, string>): st
     .slice(0, 32);
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
+export const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
 function decodeJson(value: string | undefined): unknown {
@@ -104,6 +104,21 @@ function decodeJson(value: string | undefined): unknown {
   }
 }
 
+/** The `auths` map of a dockerconfigjson (or the whole dockercfg document); undefined for another type or bad JSON. */
+export function parseDockerConfigAuths(
+  type: string,
+  data: Record<string, string> | undefined,
+): Record<string, unknown> | undefined {
+  let auths: unknown;
+  if (type === SECRET_TYPE_DOCKERCONFIGJSON) {
+    const doc = decodeJson(data?.[".dockerconfigjson"]);
+    auths = isRecord(doc) ? doc.auths : undefined;
+  } else if (type === SECRET_TYPE_DOCKERCFG) {
+    auths = decodeJson(data?.[".dockercfg"]);
+  }
+  return isRecord(auths) ? auths : undefined;
+}
+
 /**
  * The registry hosts a dockerconfigjson or dockercfg Secret holds credentials for: sorted, unique.
  * Undefined for any other type or a payload that does not parse. Only keys are read, never values.
@@ -112,14 +127,8 @@ export function parseDockerConfigRegistries(
   type: string,
   data: Record<string, string> | undefined,
 ): string[] | undefined {
-  let auths: unknown;
-  if (type === SECRET_TYPE_DOCKERCONFIGJSON) {
-    const doc = decodeJson(data?.[".dockerconfigjson"]);
-    auths = isRecord(doc) ? doc.auths : undefined;
-  } else if (type === SECRET_TYPE_DOCKERCFG) {
-    auths = decodeJson(data?.[".dockercfg"]);
-  }
-  if (!isRecord(auths)) return undefined;
+  const auths = parseDockerConfigAuths(type, data);
+  if (!auths) return undefined;
   const hosts = Object.keys(auths)
     .map(buildRegistryHost)
     .filter(h => h !== "");

@@ -36,6 +36,8 @@ export interface StatusInput {
   now: string;
   /** Further status fields to carry as they are (the computed fields above take precedence). */
   extra?: Partial<ManagerStatus>;
+  /** Conditions after Ready and Degraded (CredentialsValid). */
+  extraConditions?: ConditionInput[];
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -89,7 +91,11 @@ export function buildStatus(prev: ManagerStatus | undefined, input: StatusInput)
   const writeFailures = sorted.filter(p => p.reason === "WriteFailed");
   const conditions = buildConditions(
     prev?.conditions,
-    [readyCondition(input, writeFailures), degradedCondition(sorted)],
+    [
+      readyCondition(input, writeFailures),
+      degradedCondition(sorted),
+      ...(input.extraConditions ?? []),
+    ],
     input.now,
     input.generation,
   );

@@ -18,6 +18,11 @@ import {
   show,
   ValidationResult,
 } from "./validate-parts";
+import {
+  DEFAULT_VERIFY_INTERVAL_MINUTES,
+  MAX_VERIFY_INTERVAL_MINUTES,
+  MIN_VERIFY_INTERVAL_MINUTES,
+} from "./verify";
 
 export type { ValidationResult } from "./validate-parts";
 export { isDns1123Label, isDns1123Subdomain, isPlaceholderName, isRegistry } from "./names";
@@ -33,8 +38,39 @@ const SPEC_FIELDS = [
   "matchImageRegistries",
   "recreateStuckPods",
   "recreateStuckPodsPerMinute",
+  "verify",
 ];
 const CLUSTER_ONLY_FIELDS = ["namespaceSelector", "excludeNamespaces", "includeSystemNamespaces"];
+
+/** An optional whole number within [min, max] (`bounds` is [min, max, default]). */
+function checkWholeNumber(r: Report, value: unknown, path: string, bounds: number[]): void {
+  const [min, max, fallback] = bounds;
+  if (
+    value === undefined ||
+    (Number.isInteger(value) && Number(value) >= min && Number(value) <= max)
+  )
+    return;
+  r.error(
+    `${path} must be a whole number from ${min} to ${max}, not ${show(value)}: set one, or remove it to use the default ${fallback}.`,
+  );
+}
+
+/** spec.verify: {enabled, intervalMinutes}. */
+function checkVerify(r: Report, verify: unknown): void {
+  if (verify === undefined) return;
+  if (!isObject(verify)) {
+    r.error(`spec.verify must be an object such as {enabled: true}, not ${show(verify)}.`);
+    return;
+  }
+  checkUnknownFields(r, verify, ["enabled", "intervalMinutes"], "spec.verify");
+  checkBoolean(r, verify.enabled, "spec.verify.enabled");
+  const bounds = [
+    MIN_VERIFY_INTERVAL_MINUTES,
+    MAX_VERIFY_INTERVAL_MINUTES,
+    DEFAULT_VERIFY_INTERVAL_MINUTES,
+  ];
+  checkWholeNumber(r, verify.intervalMinutes, "spec.verify.intervalMinutes", bounds);
+}
 
 function checkSecrets(r: Report, kind: ManagerKind, secrets: unknown): void {
   if (!Array.isArray(secrets) || secrets.length === 0) {
@@ -135,14 +171,13 @@ export function validateManager(kind: ManagerKind, spec: unknown): ValidationRes
   checkBoolean(r, spec.dryRun, "spec.dryRun");
   checkBoolean(r, spec.matchImageRegistries, "spec.matchImageRegistries");
   checkBoolean(r, spec.recreateStuckPods, "spec.recreateStuckPods");
-  const perMinute = spec.recreateStuckPodsPerMinute;
-  if (
-    perMinute !== undefined &&
-    !(Number.isInteger(perMinute) && Number(perMinute) >= 1 && Number(perMinute) <= 100)
-  )
-    r.error(
-      `spec.recreateStuckPodsPerMinute must be a whole number from 1 to 100, not ${show(perMinute)}: set one, or remove it to use the default 10.`,
-    );
+  checkWholeNumber(
+    r,
+    spec.recreateStuckPodsPerMinute,
+    "spec.recreateStuckPodsPerMinute",
+    [1, 100, 10],
+  );
+  checkVerify(r, spec.verify);
   if (spec.matchImageRegistries === true && (spec.mode ?? "ServiceAccount") === "ServiceAccount") {
     r.error(
       "spec.matchImageRegistries works only with spec.mode Pod: set spec.mode to Pod or remove matchImageRegistries.",

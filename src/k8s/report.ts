@@ -8,20 +8,23 @@ import { apiClient } from "./client";
 import { describeError, isNotFound } from "./errors";
 import { paths } from "./paths";
 
-const STATUS_KEYS: (keyof ManagerStatus)[] = [
-  "observedGeneration",
-  "conditions",
-  "namespaces",
-  "secrets",
-  "serviceAccounts",
-  "pods",
-  "stuckPods",
-  "stuckPodNames",
-  "problems",
-  "problemCount",
-  "plan",
-  "registries",
-];
+/** Every status field (a Record, so that a new ManagerStatus field that is not listed fails to compile). */
+const STATUS_FIELDS: Record<keyof ManagerStatus, true> = {
+  observedGeneration: true,
+  conditions: true,
+  namespaces: true,
+  secrets: true,
+  serviceAccounts: true,
+  pods: true,
+  stuckPods: true,
+  stuckPodNames: true,
+  problems: true,
+  problemCount: true,
+  plan: true,
+  registries: true,
+  credentials: true,
+};
+const STATUS_KEYS = Object.keys(STATUS_FIELDS) as (keyof ManagerStatus)[];
 
 /** Merge-patches the whole status; keys absent from `status` are removed (null). Returns the stored object. */
 export async function writeStatus(m: Manager, status: ManagerStatus): Promise<unknown> {

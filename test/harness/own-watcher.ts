@@ -13,6 +13,8 @@ import { writePortRemap } from "./port-remap";
 export interface OwnWatcher {
   cp: ControlPlane;
   proc: Proc;
+  /** The loopback port its HTTPS server (/healthz, /metrics) listens on (TLS: a self-signed certificate). */
+  port: number;
   /** Stops the watcher process and starts the same bundle again (a Pod restart); the control plane stays. */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -53,6 +55,7 @@ export async function startOwnWatcher(opts: {
     const w: OwnWatcher = {
       cp,
       proc: await start("own-watcher"),
+      port,
       async restart() {
         await stopProc(w.proc);
         w.proc = await start(`own-watcher-${++runs}`);

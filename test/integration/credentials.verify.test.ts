@@ -1,0 +1,173 @@
+// Credential health (spec.verify, issue 13 #1) against a real registry: the CNCF distribution registry built from
+// its Go module (test/harness/registry.ts), on loopback with TLS and htpasswd (bcrypt) authentication. The built
+// watcher runs on a control plane of its own with the registry's certificate trusted (NODE_EXTRA_CA_CERTS, as
+// docs/operations.md describes for a private CA) and the once-a-minute-per-registry limit lowered to 0 ms for the
+// test (the default stays 60 s: src/settings.test.ts). Right password: Valid, CredentialsValid True; wrong:
+// Rejected, False, an Event; a stopped registry: Unreachable; a source Secret rotated from wrong to right flips
+// the condition to True. No credential in status, Events or the watcher's log.
+import { readFileSync } from "node:fs";
+import { OwnWatcher, startOwnWatcher } from "../harness/own-watcher";
+import { httpsGet } from "../harness/proc";
+import { startTestRegistry, TestRegistry } from "../harness/registry";
+import { kubectl } from "../harness/kubectl";
+import { describeCluster, eventually } from "./helpers";
+
+const USER = "robot";
+const RIGHT = "right-pass-7f3a9c";
+const WRONG = "wrong-pass-51d2e8";
+const NS = "team";
+
+describeCluster("credential health: spec.verify against a real registry", () => {
+  let reg: TestRegistry;
+  let w: OwnWatcher;
+  const k = (args: string[], input?: string) => kubectl(w.cp.kubeconfig, args, { input });
+  const kJson = async (args: string[]) => JSON.parse((await k([...args, "-o", "json"])).stdout);
+  const applyJson = async (o: object) =>
+    expect((await k(["apply", "-n", NS, "-f", "-"], JSON.stringify(o))).code).toBe(0);
+  const condition = (m: any) =>
+    (m.status?.conditions ?? []).find((c: { type: string }) => c.type === "CredentialsValid");
+  const events = async (name: string) =>
+    (await kJson(["get", "events", "-n", NS])).items.filter(
+      (e: any) => e.involvedObject?.name === name,
+    );
+  const config = (password: string) =>
+    Buffer.from(
+      JSON.stringify({
+        auths: {
+          [reg.host]: {
+            username: USER,
+            password,
+            auth: Buffer.from(`${USER}:${password}`).toString("base64"),
+          },
+        },
+      }),
+    ).toString("base64");
+  const sourceSecret = (password: string) => ({
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: "rotating" },
+    type: "kubernetes.io/dockerconfigjson",
+    data: { ".dockerconfigjson": config(password) },
+  });
+  const ipsm = (name: string, secrets: object[]) => ({
+    apiVersion: "cheiron.anny.co/v1alpha1",
+    kind: "ImagePullSecretManager",
+    metadata: { name },
+    spec: { secrets, verify: { enabled: true, intervalMinutes: 360 } },
+  });
+  const inline = (name: string, password: string) => ({
+    name,
+    registry: reg.host,
+    username: USER,
+    password,
+  });
+  /** The manager once its credentials have a result each and the condition has this status. */
+  const settled = (name: string, status: string) =>
+    eventually(async () => {
+      const m = await kJson(["get", "ipsm", name, "-n", NS]);
+      expect(condition(m)?.status).toBe(status);
+      return m;
+    }, 60_000);
+
+  beforeAll(async () => {
+    reg = await startTestRegistry({ [USER]: RIGHT });
+    w = await startOwnWatcher({
+      env: {
+        NODE_EXTRA_CA_CERTS: reg.caFile,
+        CHEIRON_VERIFY_REGISTRY_SPACING_MS: "0",
+        CHEIRON_VERIFY_TIMEOUT_MS: "5000",
+      },
+    });
+    await k(["create", "ns", NS]);
+  }, 300_000);
+
+  afterAll(async () => {
+    await w?.stop();
+    await reg?.close();
+  });
+
+  it("the right password: Valid, CredentialsValid True, no Event", async () => {
+    await applyJson(ipsm("good", [inline("good", RIGHT)]));
+    const m = await settled("good", "True");
+    expect(condition(m).reason).toBe("CredentialsValid");
+    expect(m.status.credentials).toEqual([
+      {
+        secret: "good",
+        registry: reg.host,
+        result: "Valid",
+        checkedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+        message: expect.stringMatching(/accepted the credentials \(HTTP 200\)/),
+      },
+    ]);
+    const reasons = (await events("good")).map((e: any) => e.reason);
+    expect(reasons).not.toContain("CredentialRejected");
+    expect(reasons).not.toContain("RegistryUnreachable");
+  }, 90_000);
+
+  it("a wrong password in a source Secret: Rejected, CredentialsValid False and a CredentialRejected Event", async () => {
+    await applyJson(sourceSecret(WRONG));
+    await applyJson(ipsm("rotating", [{ existingSecretRef: { name: "rotating" } }]));
+    const m = await settled("rotating", "False");
+    expect(condition(m).reason).toBe("CredentialRejected");
+    expect(m.status.credentials.map((c: any) => [c.secret, c.registry, c.result])).toEqual([
+      ["rotating", reg.host, "Rejected"],
+    ]);
+    await eventually(async () => {
+      const rejected = (await events("rotating")).filter(
+        (e: any) => e.reason === "CredentialRejected",
+      );
+      expect(rejected).toHaveLength(1);
+      expect(rejected[0].type).toBe("Warning");
+      expect(rejected[0].message).toMatch(
+        /Secret rotating for 127\.0\.0\.1:\d+: the registry rejected/,
+      );
+    }, 30_000);
+  }, 90_000);
+
+  it("rotating the source Secret from wrong to right flips CredentialsValid to True", async () => {
+    await applyJson(sourceSecret(RIGHT));
+    const m = await settled("rotating", "True");
+    expect(m.status.credentials.map((c: any) => c.result)).toEqual(["Valid"]);
+  }, 90_000);
+
+  it("counts each result in a metric", async () => {
+    const r = await httpsGet(`https://localhost:${w.port}/metrics`, { insecure: true });
+    expect(r.status).toBe(200);
+    const value = (name: string) =>
+      Number(new RegExp(`^pepr_${name} (\\S+)$`, "m").exec(r.body)?.[1] ?? "NaN");
+    expect(value("cheiron_credential_checks_valid_total")).toBeGreaterThanOrEqual(2);
+    expect(value("cheiron_credential_checks_rejected_total")).toBeGreaterThanOrEqual(1);
+    expect(value("cheiron_credential_checks_unreachable_total")).toBe(0);
+  }, 30_000);
+
+  it("a stopped registry: Unreachable, CredentialsValid False and a RegistryUnreachable Event", async () => {
+    await reg.stop();
+    try {
+      await applyJson(ipsm("offline", [inline("offline", RIGHT)]));
+      const m = await settled("offline", "False");
+      expect(condition(m).reason).toBe("RegistryUnreachable");
+      expect(m.status.credentials[0].result).toBe("Unreachable");
+      expect(m.status.credentials[0].message).toMatch(/ECONNREFUSED/);
+      await eventually(async () => {
+        const reasons = (await events("offline")).map((e: any) => e.reason);
+        expect(reasons).toContain("RegistryUnreachable");
+      }, 30_000);
+    } finally {
+      await reg.start();
+    }
+  }, 90_000);
+
+  it("no password in status, Events or the watcher's log", async () => {
+    const everything = [
+      // Only status: the spec holds the inline passwords, as the user wrote them.
+      JSON.stringify((await kJson(["get", "ipsm", "-n", NS])).items.map((m: any) => m.status)),
+      JSON.stringify(await kJson(["get", "events", "-n", NS])),
+      readFileSync(w.proc.logFile, "utf8"),
+    ].join("\n");
+    expect(everything).toMatch(/Cheiron checked a registry credential/);
+    for (const secret of [RIGHT, WRONG]) {
+      expect(everything).not.toContain(secret);
+      expect(everything).not.toContain(Buffer.from(`${USER}:${secret}`).toString("base64"));
+    }
+  }, 30_000);
+});
