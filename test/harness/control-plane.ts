@@ -17,6 +17,8 @@ export interface ControlPlane {
   caFile: string;
   adminToken: string;
   procs: Proc[];
+  /** The kube-apiserver's binary and flags, kept so restartApiserver() starts it again the same way. */
+  apiserver: { cmd: string; args: string[] };
 }
 
 export const MODULE_USER = "cheiron-module";
@@ -103,8 +105,9 @@ export async function startControlPlane(binDir: string, opts: ControlPlaneOption
       ]),
     );
     cp.server = `https://127.0.0.1:${apiPort}`;
-    procs.push(
-      startProc("kube-apiserver", join(binDir, "kube-apiserver"), dir, [
+    cp.apiserver = {
+      cmd: join(binDir, "kube-apiserver"),
+      args: [
         `--etcd-servers=http://127.0.0.1:${etcdClient}`,
         "--bind-address=127.0.0.1",
         "--advertise-address=127.0.0.1",
@@ -123,13 +126,11 @@ export async function startControlPlane(binDir: string, opts: ControlPlaneOption
         "--audit-log-format=json",
         "--audit-log-mode=blocking",
         ...(opts.apiserverArgs ?? []),
-      ]),
-    );
+      ],
+    };
+    procs.push(startProc("kube-apiserver", cp.apiserver.cmd, dir, cp.apiserver.args));
     cp.caFile = join(pki, "apiserver.crt");
-    await waitFor("kube-apiserver /readyz", opts.readyTimeoutMs ?? 120_000, procs, async () => {
-      const r = await httpsGet(`${cp.server}/readyz`, { token: cp.adminToken, insecure: true });
-      return r.status === 200;
-    });
+    await apiserverReady(cp, opts.readyTimeoutMs ?? 120_000);
     cp.kubeconfig = join(dir, "admin.kubeconfig");
     cp.moduleKubeconfig = join(dir, "module.kubeconfig");
     writeKubeconfig(cp.kubeconfig, cp.server, cp.caFile, "admin", cp.adminToken);
@@ -163,6 +164,29 @@ export async function startControlPlane(binDir: string, opts: ControlPlaneOption
     await stopControlPlane(cp);
     throw e;
   }
+}
+
+const apiserverReady = (cp: ControlPlane, timeoutMs: number) =>
+  waitFor("kube-apiserver /readyz", timeoutMs, cp.procs, async () => {
+    const r = await httpsGet(`${cp.server}/readyz`, { token: cp.adminToken, insecure: true });
+    return r.status === 200;
+  });
+
+/**
+ * Stops kube-apiserver (SIGTERM, or SIGKILL with `kill`) and starts it again with the same flags on the same port
+ * (its serving certificate in cert-dir is reused); resolves when /readyz answers. `down` runs while it is stopped.
+ */
+export async function restartApiserver(
+  cp: ControlPlane,
+  opts: { down?: () => Promise<void>; kill?: boolean } = {},
+) {
+  const i = cp.procs.findIndex(p => p.name === "kube-apiserver");
+  const old = cp.procs[i];
+  if (opts.kill && old.child.pid) process.kill(-old.child.pid, "SIGKILL");
+  await stopProc(old);
+  await opts.down?.();
+  cp.procs[i] = startProc("kube-apiserver", cp.apiserver.cmd, cp.dir, cp.apiserver.args);
+  await apiserverReady(cp, 120_000);
 }
 
 async function waitFor(what: string, timeoutMs: number, procs: Proc[], ok: () => Promise<boolean>) {

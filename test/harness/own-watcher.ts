@@ -17,6 +17,8 @@ export interface OwnWatcher {
   port: number;
   /** Stops the watcher process and starts the same bundle again (a Pod restart); the control plane stays. */
   restart(): Promise<void>;
+  /** SIGKILL to the watcher (no shutdown of any kind), then the same bundle started again. */
+  kill(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -24,8 +26,14 @@ export interface OwnWatcher {
 export async function startOwnWatcher(opts: {
   env: NodeJS.ProcessEnv;
   crds?: boolean;
+  /** More kube-apiserver flags (test/faults: a short --etcd-compaction-interval). */
+  apiserverArgs?: string[];
+  /** Runs once the cluster is up, before the watcher starts; may give it another kubeconfig (an identity). */
+  setup?: (cp: ControlPlane) => Promise<{ kubeconfig?: string } | void>;
 }): Promise<OwnWatcher> {
-  const cp = await startControlPlane(process.env.CHEIRON_K8S_BIN ?? "");
+  const cp = await startControlPlane(process.env.CHEIRON_K8S_BIN ?? "", {
+    apiserverArgs: opts.apiserverArgs,
+  });
   try {
     // crds: false leaves only the PeprStore CRD (pepr's controller.js applies it before it runs the module).
     await installCRDs(cp.kubeconfig, cp.dir, { cheiron: opts.crds !== false });
@@ -38,12 +46,13 @@ export async function startOwnWatcher(opts: {
     const remap = writePortRemap(cp.dir);
     const port = await freePort();
     const tls = makeCert(cp.dir);
+    const kubeconfig = (await opts.setup?.(cp))?.kubeconfig ?? cp.moduleKubeconfig;
     const start = (name: string) =>
       startBuiltModule({
         name,
         bundle,
         dir: cp.dir,
-        kubeconfig: cp.moduleKubeconfig,
+        kubeconfig,
         tls,
         watchMode: true,
         apiPath: "own-watcher",
@@ -57,6 +66,11 @@ export async function startOwnWatcher(opts: {
       proc: await start("own-watcher"),
       port,
       async restart() {
+        await stopProc(w.proc);
+        w.proc = await start(`own-watcher-${++runs}`);
+      },
+      async kill() {
+        if (w.proc.child.pid) process.kill(-w.proc.child.pid, "SIGKILL");
         await stopProc(w.proc);
         w.proc = await start(`own-watcher-${++runs}`);
       },
