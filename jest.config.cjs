@@ -42,5 +42,12 @@ module.exports = {
     },
     // The built module run as its two Deployments, with its own control plane (test/deployed/cluster.ts).
     { ...common, displayName: "deployed", testMatch: ["<rootDir>/test/deployed/**/*.test.ts"] },
+    // The fault matrix (issue 12 #2): the built watcher on a control plane of its own per file (test/faults/).
+    {
+      ...common,
+      displayName: "faults",
+      testMatch: ["<rootDir>/test/faults/**/*.test.ts"],
+      setupFilesAfterEnv: ["<rootDir>/test/harness/jest-setup.ts"],
+    },
   ],
 };
