@@ -46,9 +46,10 @@ export async function startFaultCluster(
 }
 
 /** A cluster manager `name` over the namespaces labelled faults=<run>; by default one inline Secret `name`. */
-export const applyClusterManager = (name: string, run: string, entry?: object) =>
+export const applyClusterManager = (name: string, run: string, entry?: object, spec = {}) =>
   apply(
     manager("ClusterImagePullSecretManager", name, {
+      ...spec,
       secrets: [entry ?? { name, registry: "ghcr.io", username: "u", password: `pw-${uid()}` }],
       namespaceSelector: { matchLabels: { faults: run } },
     }),

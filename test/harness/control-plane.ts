@@ -36,12 +36,14 @@ rules:${users.map(u => `\n  - level: Metadata\n    users: ["${u}"]`).join("")}
   - level: None
 `;
 
-function writeKubeconfig(
+/** Writes a kubeconfig for `user`; `auth` is its user entry in YAML flow style (default a static token). */
+export function writeKubeconfig(
   path: string,
   server: string,
   caFile: string,
   user: string,
   token: string,
+  auth = `{token: "${token}"}`,
 ) {
   const ca = readFileSync(caFile).toString("base64");
   writeFileSync(
@@ -53,7 +55,7 @@ clusters:
     cluster: {server: "${server}", certificate-authority-data: "${ca}"}
 users:
   - name: ${user}
-    user: {token: "${token}"}
+    user: ${auth}
 contexts:
   - name: local
     context: {cluster: local, user: ${user}, namespace: default}
