@@ -3,8 +3,13 @@
 // Pepr binds its fixed port 3000 and the suite's `pepr dev` module holds it: see test/harness/port-remap.ts.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { buildModule, makeCert, startBuiltModule } from "../../bench/modules";
-import { ControlPlane, startControlPlane, stopControlPlane } from "./control-plane";
+import { buildModule, makeCert, startBuiltModule, Tls } from "../../bench/modules";
+import {
+  ControlPlane,
+  ControlPlaneOptions,
+  startControlPlane,
+  stopControlPlane,
+} from "./control-plane";
 import { kubectl } from "./kubectl";
 import { installCRDs, snapshotModule } from "./module";
 import { freePort, Proc, stopProc } from "./proc";
@@ -19,6 +24,15 @@ export interface OwnWatcher {
   restart(): Promise<void>;
   /** SIGKILL to the watcher (no shutdown of any kind), then the same bundle started again. */
   kill(): Promise<void>;
+  /**
+   * The same bundle as the admission Deployment runs it (PEPR_WATCH_MODE=false) on a port of its own; with
+   * applyWebhooks(cp.kubeconfig, manifest, port, apiPath, tls.ca) the apiserver calls it (test/faults).
+   */
+  startAdmission(name: string, port: number): Promise<Proc>;
+  /** The built manifest (pepr-module-cheiron.yaml), the webhooks' API path and the serving certificate. */
+  manifest: string;
+  apiPath: string;
+  tls: Tls;
   stop(): Promise<void>;
 }
 
@@ -26,14 +40,12 @@ export interface OwnWatcher {
 export async function startOwnWatcher(opts: {
   env: NodeJS.ProcessEnv;
   crds?: boolean;
-  /** More kube-apiserver flags (test/faults: a short --etcd-compaction-interval). */
-  apiserverArgs?: string[];
+  /** Control plane options (test/faults: a short --etcd-compaction-interval, users audited in full). */
+  controlPlane?: ControlPlaneOptions;
   /** Runs once the cluster is up, before the watcher starts; may give it another kubeconfig (an identity). */
   setup?: (cp: ControlPlane) => Promise<{ kubeconfig?: string } | void>;
 }): Promise<OwnWatcher> {
-  const cp = await startControlPlane(process.env.CHEIRON_K8S_BIN ?? "", {
-    apiserverArgs: opts.apiserverArgs,
-  });
+  const cp = await startControlPlane(process.env.CHEIRON_K8S_BIN ?? "", opts.controlPlane);
   try {
     // crds: false leaves only the PeprStore CRD (pepr's controller.js applies it before it runs the module).
     await installCRDs(cp.kubeconfig, cp.dir, { cheiron: opts.crds !== false });
@@ -47,18 +59,18 @@ export async function startOwnWatcher(opts: {
     const port = await freePort();
     const tls = makeCert(cp.dir);
     const kubeconfig = (await opts.setup?.(cp))?.kubeconfig ?? cp.moduleKubeconfig;
-    const start = (name: string) =>
+    const start = (name: string, watchMode = true, on = port) =>
       startBuiltModule({
         name,
         bundle,
         dir: cp.dir,
         kubeconfig,
         tls,
-        watchMode: true,
+        watchMode,
         apiPath: "own-watcher",
-        port,
+        port: on,
         nodeArgs: remap.nodeArgs,
-        env: { ...opts.env, ...remap.env(port) },
+        env: { ...opts.env, ...remap.env(on) },
       });
     let runs = 1;
     const w: OwnWatcher = {
@@ -74,6 +86,10 @@ export async function startOwnWatcher(opts: {
         await stopProc(w.proc);
         w.proc = await start(`own-watcher-${++runs}`);
       },
+      startAdmission: (name, on) => start(name, false, on),
+      manifest: join(out, "pepr-module-cheiron.yaml"),
+      apiPath: "own-watcher",
+      tls,
       async stop() {
         await stopProc(w.proc);
         await stopControlPlane(cp, process.env.CHEIRON_KEEP_CONTROL_PLANE === "true");
