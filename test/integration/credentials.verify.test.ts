@@ -4,7 +4,8 @@
 // docs/operations.md describes for a private CA) and the once-a-minute-per-registry limit lowered to 0 ms for the
 // test (the default stays 60 s: src/settings.test.ts). Right password: Valid, CredentialsValid True; wrong:
 // Rejected, False, an Event; a stopped registry: Unreachable; a source Secret rotated from wrong to right flips
-// the condition to True. No credential in status, Events or the watcher's log.
+// the condition to True; a Valid credential is checked again at its interval (1 minute here) and turns
+// Unreachable when the registry is gone. No credential in status, Events or the watcher's log.
 import { readFileSync } from "node:fs";
 import { OwnWatcher, startOwnWatcher } from "../harness/own-watcher";
 import { httpsGet } from "../harness/proc";
@@ -49,11 +50,11 @@ describeCluster("credential health: spec.verify against a real registry", () => 
     type: "kubernetes.io/dockerconfigjson",
     data: { ".dockerconfigjson": config(password) },
   });
-  const ipsm = (name: string, secrets: object[]) => ({
+  const ipsm = (name: string, secrets: object[], intervalMinutes = 360) => ({
     apiVersion: "cheiron.anny.co/v1alpha1",
     kind: "ImagePullSecretManager",
     metadata: { name },
-    spec: { secrets, verify: { enabled: true, intervalMinutes: 360 } },
+    spec: { secrets, verify: { enabled: true, intervalMinutes } },
   });
   const inline = (name: string, password: string) => ({
     name,
@@ -87,6 +88,8 @@ describeCluster("credential health: spec.verify against a real registry", () => 
   });
 
   it("the right password: Valid, CredentialsValid True, no Event", async () => {
+    // "periodic" is checked again every minute: the stopped-registry test below sees it turn.
+    await applyJson(ipsm("periodic", [inline("periodic", RIGHT)], 1));
     await applyJson(ipsm("good", [inline("good", RIGHT)]));
     const m = await settled("good", "True");
     expect(condition(m).reason).toBe("CredentialsValid");
@@ -141,21 +144,33 @@ describeCluster("credential health: spec.verify against a real registry", () => 
   }, 30_000);
 
   it("a stopped registry: Unreachable, CredentialsValid False and a RegistryUnreachable Event", async () => {
+    expect(condition(await kJson(["get", "ipsm", "periodic", "-n", NS]))?.status).toBe("True");
     await reg.stop();
     try {
+      // A new credential is checked at once; a Valid one at its interval (intervalMinutes: 1), and it turns.
       await applyJson(ipsm("offline", [inline("offline", RIGHT)]));
-      const m = await settled("offline", "False");
-      expect(condition(m).reason).toBe("RegistryUnreachable");
-      expect(m.status.credentials[0].result).toBe("Unreachable");
-      expect(m.status.credentials[0].message).toMatch(/ECONNREFUSED/);
-      await eventually(async () => {
-        const reasons = (await events("offline")).map((e: any) => e.reason);
-        expect(reasons).toContain("RegistryUnreachable");
-      }, 30_000);
+      for (const name of ["offline", "periodic"]) {
+        const m = await eventually(
+          async () => {
+            const got = await kJson(["get", "ipsm", name, "-n", NS]);
+            expect(condition(got)?.status).toBe("False");
+            return got;
+          },
+          150_000,
+          1000,
+        );
+        expect(condition(m).reason).toBe("RegistryUnreachable");
+        expect(m.status.credentials[0].result).toBe("Unreachable");
+        expect(m.status.credentials[0].message).toMatch(/ECONNREFUSED/);
+        await eventually(async () => {
+          const reasons = (await events(name)).map((e: any) => e.reason);
+          expect(reasons).toContain("RegistryUnreachable");
+        }, 30_000);
+      }
     } finally {
       await reg.start();
     }
-  }, 90_000);
+  }, 240_000);
 
   it("no password in status, Events or the watcher's log", async () => {
     const everything = [
