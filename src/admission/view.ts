@@ -10,6 +10,9 @@ import { Informer } from "../k8s/informer";
 import { paths } from "../k8s/paths";
 import { slimManager, slimNamespace } from "../k8s/slim";
 
+/** How long an admission waits for a just-created namespace to arrive on the watch (the webhook allows 10 s). */
+const NS_WAIT_MS = 2000;
+
 export class AdmissionView {
   private informers?: {
     ipsm: Informer<Manager>;
@@ -17,10 +20,11 @@ export class AdmissionView {
     ns: Informer<ObjectMeta>;
   };
   private loaded?: { managers: Manager[]; namespaces: Map<string, ObjectMeta> };
-  private readonly fresh = new Map<string, ObjectMeta>();
   private warming: Promise<void> | undefined;
   /** API calls made by the view (the benchmark asserts none happen per admission in steady state). */
   apiCalls = 0;
+  /** Admissions that waited for a namespace the watch had not delivered yet. */
+  waits = 0;
 
   managers(): Manager[] {
     if (this.loaded) return this.loaded.managers;
@@ -33,29 +37,25 @@ export class AdmissionView {
   }
 
   private known(name: string): ObjectMeta | undefined {
-    return (
-      this.loaded?.namespaces.get(name) ??
-      this.informers?.ns.get(undefined, name) ??
-      this.fresh.get(name)
-    );
+    return this.loaded?.namespaces.get(name) ?? this.informers?.ns.get(undefined, name);
   }
 
   /**
-   * The namespace from the view; one that the watch has not delivered yet (created a moment ago) is read
-   * once and kept, so a namespaceSelector sees its labels. This is the only read admission can make.
+   * The namespace from the view; one that the watch has not delivered yet (created a moment ago: its default
+   * ServiceAccount is often admitted first) is waited for on the watch, so a namespaceSelector sees its labels.
+   * Admission makes no API call for it (its ClusterRole has no `get` on namespaces).
    */
   async namespaceFresh(name: string): Promise<ObjectMeta> {
     const known = this.known(name);
-    if (known || !name) return known ?? { name };
-    this.apiCalls++;
-    try {
-      const ns = slimNamespace(await apiClient().get(paths.namespace(name))) ?? { name };
-      if (this.fresh.size > 1000) this.fresh.clear();
-      this.fresh.set(name, ns);
-      return ns;
-    } catch {
-      return { name };
-    }
+    if (known || !name || !this.informers) return known ?? { name };
+    this.waits++;
+    const found = await this.informers.ns.waitFor(
+      undefined,
+      name,
+      o => o !== undefined,
+      NS_WAIT_MS,
+    );
+    return found?.obj ?? { name };
   }
 
   /** Resolves once the view is filled; the first call lists and starts the watches. */
@@ -75,7 +75,6 @@ export class AdmissionView {
 
   private async warm() {
     const client = apiClient();
-    const forget = (_t: string, ns: ObjectMeta) => this.fresh.delete(ns.name);
     const informers = {
       ipsm: new Informer(client, {
         name: "imagepullsecretmanagers",
@@ -91,7 +90,6 @@ export class AdmissionView {
         name: "namespaces",
         path: paths.namespaces(),
         slim: slimNamespace,
-        onChange: forget,
       }),
     };
     this.apiCalls += 3;

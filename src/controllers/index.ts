@@ -49,6 +49,8 @@ export class Controller {
       if (changed) this.queue.enqueue(`mgr/${key}`);
     },
     namespace: (_t, ns) => this.synced && this.queue.enqueue(`ns/${ns.name}`),
+    // Cheiron's own writes too (write-through): a patch's answer can carry another writer's change that the
+    // watch then no longer announces (an older version), so the namespace runs once more on the answer.
     serviceAccount: (_t, sa) => this.synced && this.queue.enqueue(`ns/${sa.namespace}`),
     secret: (_t, s) => this.synced && this.onSecret(s),
   });

@@ -12,9 +12,10 @@ import {
 } from "../domain/references";
 import { ANNOTATION_RECONCILE_WITH } from "../constants";
 import { retryOnConflict } from "../k8s/conflict";
-import { describeError, isNamespaceGone } from "../k8s/errors";
-import { getServiceAccount, patchServiceAccountReferences } from "../k8s/references";
-import { slimServiceAccount } from "../k8s/slim";
+import { ApiError } from "../k8s/api-error";
+import { describeError, isNamespaceGone, isNotFound } from "../k8s/errors";
+import { isNewerVersion } from "../k8s/informer";
+import { patchServiceAccountReferences } from "../k8s/references";
 import type { WatcherCache } from "./cache";
 import { runBounded } from "./bounded";
 
@@ -81,14 +82,15 @@ export async function reconcileNamespaceReferences(
 
   const jobs = cache.serviceAccounts.inNamespace(ns.name).map(sa => async () => {
     try {
+      let tried = sa;
       const apply = async (current: ServiceAccountRef) => {
+        tried = current;
         const merge = planServiceAccount(current, ns, writers, of, known, orphaning);
         if (merge.changed)
           cache.serviceAccounts.upsert(await patchServiceAccountReferences(current, merge));
         return { merge, before: parseNames(current.annotations?.[ANNOTATION_RECONCILE_WITH]) };
       };
-      const reread = async () =>
-        slimServiceAccount(await getServiceAccount(sa.namespace, sa.name))!;
+      const reread = () => awaitNewerServiceAccount(cache, tried);
       const { merge, before } = await retryOnConflict(sa, apply, reread);
       const after =
         ANNOTATION_RECONCILE_WITH in merge.annotations
@@ -118,7 +120,7 @@ export async function reconcileNamespaceReferences(
           out(buildManagerKey(m)).serviceAccounts++;
       }
     } catch (e) {
-      if (isNamespaceGone(e)) return;
+      if (isNamespaceGone(e) || isNotFound(e)) return; // gone: nothing to attach to
       const failure: Problem = {
         namespace: sa.namespace,
         reason: "WriteFailed",
@@ -129,4 +131,29 @@ export async function reconcileNamespaceReferences(
   });
   await runBounded(jobs, 4);
   return { byManager };
+}
+
+/** How long a 409 waits for the watch to bring the newer ServiceAccount before the namespace is retried. */
+const CONFLICT_WAIT_MS = 5000;
+
+/**
+ * After a 409: the ServiceAccount as the watch brings it, newer than the version the patch was computed from
+ * (no GET: the watch delivers the other writer's change anyway). Throws NotFound when it is gone, and the
+ * conflict again when nothing newer arrived in time (the namespace is then retried with backoff).
+ */
+async function awaitNewerServiceAccount(
+  cache: WatcherCache,
+  tried: ServiceAccountRef,
+): Promise<ServiceAccountRef> {
+  const newer = await cache.serviceAccounts.waitFor(
+    tried.namespace,
+    tried.name,
+    o => !o || isNewerVersion(o.resourceVersion, tried.resourceVersion),
+    CONFLICT_WAIT_MS,
+  );
+  const where = `${tried.namespace}/${tried.name}`;
+  if (!newer)
+    throw new ApiError(`ServiceAccount ${where} changed; no newer version seen`, 409, "Conflict");
+  if (!newer.obj) throw new ApiError(`ServiceAccount ${where} is gone`, 404, "NotFound");
+  return newer.obj;
 }

@@ -38,6 +38,7 @@ export class Informer<T extends Keyed> {
   private resourceVersion = "";
   private readonly abort = new AbortController();
   private started?: Promise<void>;
+  private readonly waiters = new Set<() => void>();
   /** Lists made (1 at start, +1 per 410), for tests and benchmarks. */
   lists = 0;
 
@@ -85,6 +86,34 @@ export class Informer<T extends Keyed> {
     return n;
   }
 
+  /**
+   * Resolves with the object once `holds` is true of it (checked now and after every change the cache takes), or
+   * with undefined after timeoutMs: a read from the watch instead of a GET (after a 409, or a create not seen yet).
+   */
+  waitFor(
+    namespace: string | undefined,
+    name: string,
+    holds: (obj: T | undefined) => boolean,
+    timeoutMs: number,
+  ): Promise<{ obj: T | undefined } | undefined> {
+    const now = this.get(namespace, name);
+    if (holds(now)) return Promise.resolve({ obj: now });
+    return new Promise(resolve => {
+      const done = (found: { obj: T | undefined } | undefined) => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        resolve(found);
+      };
+      const check = () => {
+        const obj = this.get(namespace, name);
+        if (holds(obj)) done({ obj });
+      };
+      const timer = setTimeout(() => done(undefined), timeoutMs);
+      timer.unref?.();
+      this.waiters.add(check);
+    });
+  }
+
   /** Write-through after Cheiron's own write (an older version never replaces a newer one). */
   upsert(raw: unknown): void {
     const obj = this.opts.slim(raw);
@@ -111,6 +140,7 @@ export class Informer<T extends Keyed> {
   }
 
   private notify(type: ChangeType, obj: T, old: T | undefined) {
+    for (const check of [...this.waiters]) check();
     try {
       this.opts.onChange?.(type, obj, old);
     } catch (e) {

@@ -23,7 +23,3 @@ export async function patchServiceAccountReferences(
   ops.push(...annotationOps(sa, merge.annotations));
   return apiClient().patch(paths.serviceAccount(sa.namespace, sa.name), ops);
 }
-
-export async function getServiceAccount(namespace: string, name: string): Promise<unknown> {
-  return apiClient().get(paths.serviceAccount(namespace, name));
-}

@@ -69,8 +69,8 @@ const each = (verbs: string, rest: string) => verbs.split(" ").map(v => `${v} ${
 /** `kubectl auth can-i` questions, one per API call Cheiron's code makes (see docs/operations.md). */
 export const NEEDED = [
   ...each("get list watch create patch delete", "secrets -A"),
-  ...each("get list watch patch", "serviceaccounts -A"),
-  ...each("get list watch", "namespaces"),
+  ...each("list watch patch", "serviceaccounts -A"),
+  ...each("list watch", "namespaces"),
   ...each("list delete", "pods -A"),
   "create events -A",
   ...each("list watch patch", "imagepullsecretmanagers.cheiron.anny.co -A"),
