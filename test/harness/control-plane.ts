@@ -174,19 +174,10 @@ const apiserverReady = (cp: ControlPlane, timeoutMs: number) =>
     return r.status === 200;
   });
 
-/**
- * Stops kube-apiserver (SIGTERM, or SIGKILL with `kill`) and starts it again with the same flags on the same port
- * (its serving certificate in cert-dir is reused); resolves when /readyz answers. `down` runs while it is stopped.
- */
-export async function restartApiserver(
-  cp: ControlPlane,
-  opts: { down?: () => Promise<void>; kill?: boolean } = {},
-) {
+/** Stops kube-apiserver and starts it again with the same flags on the same port; resolves when /readyz answers. */
+export async function restartApiserver(cp: ControlPlane) {
   const i = cp.procs.findIndex(p => p.name === "kube-apiserver");
-  const old = cp.procs[i];
-  if (opts.kill && old.child.pid) process.kill(-old.child.pid, "SIGKILL");
-  await stopProc(old);
-  await opts.down?.();
+  await stopProc(cp.procs[i]);
   cp.procs[i] = startProc("kube-apiserver", cp.apiserver.cmd, cp.dir, cp.apiserver.args);
   await apiserverReady(cp, 120_000);
 }
