@@ -156,7 +156,8 @@ export async function startControlPlane(binDir: string, opts: ControlPlaneOption
         token: cp.adminToken,
         ca: caPem,
       });
-      return r.status === 200;
+      if (r.status !== 200) throw new Error(`HTTP ${r.status}`);
+      return true;
     });
     console.log(
       `[control-plane] ready in ${((Date.now() - t0) / 1000).toFixed(1)} s at ${cp.server}`,
@@ -184,17 +185,22 @@ export async function restartApiserver(cp: ControlPlane) {
 
 async function waitFor(what: string, timeoutMs: number, procs: Proc[], ok: () => Promise<boolean>) {
   const deadline = Date.now() + timeoutMs;
+  let last = "none";
   while (Date.now() < deadline) {
     const dead = procs.find(p => p.exitCode !== null);
     if (dead)
       throw new Error(
         `${dead.name} exited (${dead.exitCode}) while waiting for ${what}:\n${dead.tail()}`,
       );
-    if (await ok().catch(() => false)) return;
+    const answer = await ok().catch((e: unknown) => {
+      last = e instanceof Error ? e.message : String(e);
+      return false;
+    });
+    if (answer) return;
     await sleep(250);
   }
   throw new Error(
-    `timed out after ${timeoutMs} ms waiting for ${what}:\n${procs.map(p => p.tail()).join("\n")}`,
+    `timed out after ${timeoutMs} ms waiting for ${what} (last error: ${last}):\n${procs.map(p => p.tail()).join("\n")}`,
   );
 }
 

@@ -96,6 +96,8 @@ export function httpsGet(
       url,
       {
         method: "GET",
+        // A connection of its own: a probe never reuses a pooled socket a previous test left behind.
+        agent: false,
         ca: opts.ca,
         rejectUnauthorized: !opts.insecure,
         headers: opts.token ? { Authorization: `Bearer ${opts.token}` } : {},
