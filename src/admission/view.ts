@@ -23,8 +23,6 @@ export class AdmissionView {
   private warming: Promise<void> | undefined;
   /** API calls made by the view (the benchmark asserts none happen per admission in steady state). */
   apiCalls = 0;
-  /** Admissions that waited for a namespace the watch had not delivered yet. */
-  waits = 0;
 
   managers(): Manager[] {
     if (this.loaded) return this.loaded.managers;
@@ -48,7 +46,6 @@ export class AdmissionView {
   async namespaceFresh(name: string): Promise<ObjectMeta> {
     const known = this.known(name);
     if (known || !name || !this.informers) return known ?? { name };
-    this.waits++;
     const found = await this.informers.ns.waitFor(
       undefined,
       name,
