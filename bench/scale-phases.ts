@@ -1,5 +1,8 @@
 // The measured phases of one N: fan-out of a new manager, new namespaces one by one, the floor (the same
 // writes made by a minimal client), and idle.
+import type { Baseline } from "./scale-baseline";
+import { CpuMeter, formatCpu } from "./scale-cpu";
+import { diffSlow, readAdmissionSlow } from "./scale-metrics";
 import { performance } from "node:perf_hooks";
 import { sleep } from "../test/harness/proc";
 import { percentile } from "./load";
@@ -16,6 +19,7 @@ export interface Ctx {
   view: View;
   audit: AuditTail;
   sampler: Sampler;
+  cpu: CpuMeter;
 }
 
 export const CHEIRON_SET = "cheiron";
@@ -24,6 +28,7 @@ export async function fanOut(ctx: Ctx, n: number, timeoutMs: number) {
   const prefix = `c${n}`;
   const { view, audit } = ctx;
   ctx.sampler.phase = `fanout`;
+  const cpu0 = ctx.cpu.read();
   const t0 = Date.now();
   await applyManager(ctx.api, CHEIRON_SET);
   const done = () =>
@@ -37,6 +42,7 @@ export async function fanOut(ctx: Ctx, n: number, timeoutMs: number) {
     view.secretCount.lastGrowth.get(prefix) ?? t0,
     view.readyAt ?? t0,
   );
+  const cpu = ctx.cpu.since(cpu0);
   const after = ctx.sampler.sample();
   const quietAt = await audit.waitQuiet(t0, 3000, 60_000, true);
   const writes = classifyWrites(audit.moduleCalls(t0, quietAt + 1));
@@ -51,7 +57,9 @@ export async function fanOut(ctx: Ctx, n: number, timeoutMs: number) {
       ready: view.isReady(),
     },
     afterFanOut: after,
+    cpu,
   };
+  console.log(`[scale] N=${n} fan-out CPU seconds: ${formatCpu(cpu)}`);
   console.log(
     `[scale] N=${n} fan-out: ${converged ? `${result.seconds.toFixed(2)} s` : "NOT converged"},` +
       ` ${writes.work} writes to Secrets and ServiceAccounts (minimum ${4 * n}),` +
@@ -80,6 +88,7 @@ export async function newNamespaces(ctx: Ctx, n: number, count = 50) {
   const { view, audit } = ctx;
   ctx.sampler.phase = "new-namespace";
   const list = names(`c${n}new`, count);
+  const before = await readAdmissionSlow(ctx.api);
   const t0 = Date.now();
   let unconverged = 0;
   for (const ns of list) {
@@ -88,6 +97,7 @@ export async function newNamespaces(ctx: Ctx, n: number, count = 50) {
     await view.until(`Secret and reference in ${ns}`, 60_000, ok).catch(() => unconverged++);
   }
   const quietAt = await audit.waitQuiet(t0, 2000, 30_000, true);
+  const slowAdmissions = diffSlow(before, await readAdmissionSlow(ctx.api));
   const calls = audit.moduleCalls(t0, quietAt + 1);
   const work = (e: (typeof calls)[number]) =>
     WRITE_VERBS.includes(e.verb) &&
@@ -150,6 +160,9 @@ export async function newNamespaces(ctx: Ctx, n: number, count = 50) {
       "secretApiserverMs",
       "serviceAccountApiserverMs",
     ] as const),
+    slowAdmissions,
+    /** Set by bench/scale.ts: the same measure where Cheiron has nothing to do. */
+    baseline: undefined as Baseline | undefined,
     samples: split,
     writesPerNamespace: {
       min: Math.min(...writesPer),
@@ -164,7 +177,8 @@ export async function newNamespaces(ctx: Ctx, n: number, count = 50) {
       ` default ServiceAccount p99 ${result.serviceAccountP99Ms.toFixed(1)} ms; module reaction p99` +
       ` ${result.moduleReactionP99Ms.toFixed(1)} ms, apiserver time of the Secret create p99` +
       ` ${result.secretApiserverP99Ms.toFixed(1)} ms, of the ServiceAccount create p99` +
-      ` ${result.serviceAccountApiserverP99Ms.toFixed(1)} ms); writes per namespace ${result.writesPerNamespace.min}..${result.writesPerNamespace.max}`,
+      ` ${result.serviceAccountApiserverP99Ms.toFixed(1)} ms); writes per namespace ${result.writesPerNamespace.min}..${result.writesPerNamespace.max};` +
+      ` creates held > 25 ms by NamespaceLifecycle: ${slowAdmissions.namespaceLifecycle}, Cheiron webhook calls > 25 ms: ${slowAdmissions.cheironWebhook}`,
   );
   return result;
 }
@@ -192,6 +206,7 @@ export async function floor(ctx: Ctx, n: number, concurrencies: number[]) {
   const list = await createSet(ctx.api, ctx.view, `f${n}`, "floor", n);
   ctx.sampler.phase = "floor";
   const out: Record<string, number> = {};
+  const cpu: Record<string, Record<string, number>> = {};
   for (const c of concurrencies) {
     const api = new Api(ctx.server, ctx.adminToken, ctx.api.ca, c);
     const name = `floor-c${c}`;
@@ -207,6 +222,7 @@ export async function floor(ctx: Ctx, n: number, concurrencies: number[]) {
       data: { ".dockerconfigjson": dockerConfig },
     });
     const patch = { imagePullSecrets: [{ name }] };
+    const cpu0 = ctx.cpu.read();
     const t0 = performance.now();
     await bounded(items, c, async ({ ns, sa }) => {
       if (!sa) await api.must("POST", `/api/v1/namespaces/${ns}/secrets`, secret(ns), [201]);
@@ -220,12 +236,14 @@ export async function floor(ctx: Ctx, n: number, concurrencies: number[]) {
         );
     });
     out[`c${c}`] = (performance.now() - t0) / 1000;
+    cpu[`c${c}`] = ctx.cpu.since(cpu0);
     api.close();
     console.log(
-      `[scale] N=${n} floor at concurrency ${c}: ${out[`c${c}`].toFixed(2)} s for ${items.length} writes`,
+      `[scale] N=${n} floor at concurrency ${c}: ${out[`c${c}`].toFixed(2)} s for ${items.length} writes;` +
+        ` CPU seconds: ${formatCpu(cpu[`c${c}`])}`,
     );
   }
-  return out;
+  return { times: out, cpu };
 }
 
 /** Module requests (watches excluded) while nothing changes for seconds. */

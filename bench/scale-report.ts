@@ -15,6 +15,8 @@ export interface NResult {
   fanOut: FanOut;
   newNamespaces?: NewNamespaces;
   floor: Record<string, number>;
+  /** CPU seconds of each process during each floor run. */
+  floorCpu?: Record<string, Record<string, number>>;
   /** Module requests while the floor ran (Cheiron should not react to namespaces it does not select). */
   moduleDuringFloor: { reads: number; writes: number };
   /** Peak over start-up, fan-out and new namespaces (before the floor doubles the namespaces). */
@@ -83,7 +85,9 @@ export function targets(run: Run): string[] {
     out.push(
       `new namespace N=${r.n} p99 <= 25 ms: ${f(nn.p99Ms, 1, 0)} ms, ${verdict(nn.p99Ms <= 25)}; ` +
         `1 write per namespace: ${nn.writesPerNamespace.min}..${nn.writesPerNamespace.max}, ${verdict(nn.writesPerNamespace.min === 1 && nn.writesPerNamespace.max === 1)}` +
-        ` (module reaction p99 ${f(nn.moduleReactionP99Ms, 1, 0)} ms; the apiserver's own p99 for one Secret create ${f(nn.secretApiserverP99Ms, 1, 0)} ms)`,
+        ` (module reaction p99 ${f(nn.moduleReactionP99Ms, 1, 0)} ms; the apiserver's own p99 for one Secret create ${f(nn.secretApiserverP99Ms, 1, 0)} ms;` +
+        ` creates held > 25 ms by NamespaceLifecycle: ${nn.slowAdmissions.namespaceLifecycle}, Cheiron webhook calls > 25 ms: ${nn.slowAdmissions.cheironWebhook};` +
+        ` baseline without Cheiron work p99 ${f(nn.baseline?.p99Ms ?? NaN, 1, 0)} ms, ${nn.baseline?.slowAdmissions.namespaceLifecycle ?? "?"} held)`,
     );
   }
   const conns = Math.max(...run.results.map(r => r.overallPeak.watcher.connections));

@@ -109,6 +109,10 @@ export class View {
     return this.secrets.has(ns);
   }
 
+  hasServiceAccount(ns: string, sa: string) {
+    return this.sas.has(`${ns}/${sa}`);
+  }
+
   hasRef(ns: string, sa: string) {
     return this.sas.get(`${ns}/${sa}`) === true;
   }

@@ -20,6 +20,8 @@ import { AuditTail, countRequests } from "./scale-audit";
 import { applyWebhooks, createSet, secs } from "./scale-cluster";
 import { Api } from "./scale-kube";
 import { Sampler, startModules, waitForController } from "./scale-modules";
+import { baselineNamespaces } from "./scale-baseline";
+import { CpuMeter } from "./scale-cpu";
 import { CHEIRON_SET, Ctx, fanOut, floor, idle, newNamespaces } from "./scale-phases";
 import { machine, NResult, printTable, problems, Run, targets, writeFiles } from "./scale-report";
 import { View } from "./scale-view";
@@ -104,6 +106,11 @@ async function one(
       view,
       audit,
       sampler,
+      cpu: new CpuMeter({
+        ...Object.fromEntries(plane.procs.map(p => [p.name, p.child.pid ?? 0])),
+        watcher: modules.watcher.child.pid ?? 0,
+        admission: modules.admission.child.pid ?? 0,
+      }),
     };
     await Promise.all([
       waitForLog(modules.admission, "Cheiron admission view ready", 120_000),
@@ -114,15 +121,16 @@ async function one(
 
     const fan = await fanOut(ctx, n, fanOutTimeout(n));
     const nn = n >= 1000 && fan.converged ? await newNamespaces(ctx, n) : undefined;
+    if (nn) nn.baseline = await baselineNamespaces(ctx, n);
     const cheironPeak = sampler.overall();
     const tFloor = Date.now();
-    const floorTimes = await floor(ctx, n, [8, 32]);
+    const { times: floorTimes, cpu: floorCpu } = await floor(ctx, n, [8, 32]);
     const during = countRequests(audit.moduleCalls(tFloor).filter(e => e.verb !== "watch"));
     if (last) run.idle = await idle(ctx, IDLE);
     sampler.stop();
     const phases = Object.fromEntries(sampler.peaks);
     return {
-      ...{ n, fanOut: fan, newNamespaces: nn, floor: floorTimes },
+      ...{ n, fanOut: fan, newNamespaces: nn, floor: floorTimes, floorCpu },
       moduleDuringFloor: { reads: during.reads, writes: during.writes },
       ...{ cheironPeak, overallPeak: sampler.overall(), phases },
     };

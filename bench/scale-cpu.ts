@@ -1,0 +1,46 @@
+// CPU time of each process of the run (utime + stime from /proc/<pid>/stat), read around a phase: with 2 cores
+// shared by the apiserver, etcd, the controller-manager, both module processes and the benchmark's own client,
+// it shows where the machine's time went in the fan-out and in the floor.
+import { readFileSync } from "node:fs";
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+export function cpuSecondsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // fields 14 and 15 of stat
+  } catch {
+    return NaN;
+  }
+}
+
+export type CpuTimes = Record<string, number>;
+
+export class CpuMeter {
+  constructor(private readonly pids: Record<string, number>) {}
+
+  /** CPU seconds used so far by each process, and by this benchmark process as "bench". */
+  read(): CpuTimes {
+    const out: CpuTimes = {};
+    for (const [name, pid] of Object.entries(this.pids)) out[name] = cpuSecondsOf(pid);
+    const own = process.cpuUsage();
+    out.bench = (own.user + own.system) / 1e6;
+    return out;
+  }
+
+  /** CPU seconds each process used from `before` to now, rounded to 10 ms. */
+  since(before: CpuTimes): CpuTimes {
+    const now = this.read();
+    const out: CpuTimes = {};
+    for (const k of Object.keys(now)) out[k] = Math.round((now[k] - before[k]) * 100) / 100;
+    return out;
+  }
+}
+
+export function formatCpu(c: CpuTimes): string {
+  const total = Object.values(c).reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
+  return `${Object.entries(c)
+    .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+    .join(", ")} (total ${total.toFixed(2)} s)`;
+}
