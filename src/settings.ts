@@ -23,6 +23,8 @@ export interface Settings {
   verifyRegistrySpacingMs: number;
   /** spec.verify: each request of a credential check gives up after this (default 10 s). */
   verifyTimeoutMs: number;
+  /** A namespace created a moment ago is reconciled this long after its ADDED event (default 5 ms; 0: off). */
+  newNamespaceDelayMs: number;
 }
 
 export function settings(): Settings {
@@ -35,5 +37,6 @@ export function settings(): Settings {
     manageCrds: process.env.CHEIRON_MANAGE_CRDS?.trim().toLowerCase() !== "false",
     verifyRegistrySpacingMs: num("CHEIRON_VERIFY_REGISTRY_SPACING_MS", REGISTRY_MIN_SPACING_MS, 0),
     verifyTimeoutMs: num("CHEIRON_VERIFY_TIMEOUT_MS", 10_000, 100),
+    newNamespaceDelayMs: num("CHEIRON_NEW_NAMESPACE_DELAY_MS", 5, 0),
   };
 }

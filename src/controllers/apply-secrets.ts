@@ -5,6 +5,7 @@ import type { Problem } from "../api/types";
 import type { ExistingSecret, SecretPlan } from "../domain/model";
 import { createSecret, deleteSecret, isAdopted, retireSecret, updateSecret } from "../k8s/secrets";
 import { describeError, isConflict, isNamespaceGone } from "../k8s/errors";
+import { isCreatedSecretAsPlanned } from "../domain/write-through";
 import { runBounded } from "./bounded";
 
 export interface SecretWriteResult {
@@ -18,7 +19,7 @@ export interface SecretWriteResult {
 }
 
 export interface SecretStore {
-  upsert(raw: unknown): void;
+  upsert(raw: unknown, asPlanned?: (stored: ExistingSecret) => boolean): void;
   remove(namespace: string, name: string): void;
 }
 
@@ -50,7 +51,8 @@ export function buildSecretJobs(
       ns: d.namespace,
       name: d.name,
       phase: "write",
-      run: async () => store.upsert(await createSecret(d)),
+      run: async () =>
+        store.upsert(await createSecret(d), stored => isCreatedSecretAsPlanned(stored, d)),
       count: () => result.created++,
     });
   for (const u of plan.update) {

@@ -8,7 +8,7 @@ import type {
   SourceSecret,
 } from "../domain/model";
 import { buildManagerKey } from "../domain/ids";
-import { buildOwnerProof, checkOwnership, Ownership } from "../domain/ownership";
+import { buildOwnerProof, matchOwnerProof, Ownership } from "../domain/ownership";
 import { KIND_CLUSTER, KIND_NAMESPACED } from "../constants";
 import type { ApiClient } from "../k8s/client";
 import { ChangeType, Informer } from "../k8s/informer";
@@ -19,7 +19,10 @@ import { Log } from "pepr";
 import { describeError } from "../k8s/errors";
 import { loadOwnershipKey } from "../k8s/ownership-key";
 
-type Handler<T> = (type: ChangeType, obj: T, old: T | undefined) => void;
+/** Owner proofs remembered before the memo starts over (about 150 bytes each). */
+const MAX_REMEMBERED_PROOFS = 100_000;
+
+type Handler<T> = (type: ChangeType, obj: T, old: T | undefined, planned: boolean) => void;
 
 export interface CacheHandlers {
   manager: Handler<Manager>;
@@ -40,6 +43,7 @@ export class WatcherCache {
   readonly secrets: Informer<ExistingSecret>;
   /** The key of the owner proofs (set by start()). */
   ownershipKey: Buffer = Buffer.alloc(0);
+  private proofs = { key: this.ownershipKey, memo: new Map<string, string>() };
 
   constructor(client: ApiClient, on: CacheHandlers) {
     this.namespacedManagers = new Informer(client, {
@@ -116,11 +120,20 @@ export class WatcherCache {
 
   /** Whether an existing Secret labelled as the manager's carries its valid owner proof. */
   ownership(m: Manager): (e: ExistingSecret) => Ownership {
-    return e => checkOwnership(e, this.ownershipKey, m.uid);
+    return e => matchOwnerProof(e, () => this.proofOf(m, e.namespace, e.name));
   }
 
+  /** The HMAC is remembered per manager, namespace and name: every run of a namespace needs the same ones. */
   proofOf(m: Manager, namespace: string, name: string): string {
-    return buildOwnerProof(this.ownershipKey, m.uid, namespace, name);
+    if (this.proofs.key !== this.ownershipKey || this.proofs.memo.size >= MAX_REMEMBERED_PROOFS)
+      this.proofs = { key: this.ownershipKey, memo: new Map() };
+    const id = `${m.uid}/${namespace}/${name}`;
+    let proof = this.proofs.memo.get(id);
+    if (proof === undefined) {
+      proof = buildOwnerProof(this.ownershipKey, m.uid, namespace, name);
+      this.proofs.memo.set(id, proof);
+    }
+    return proof;
   }
 
   /** The source Secrets a manager reads that exist (type and data from the cache). */

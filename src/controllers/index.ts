@@ -19,6 +19,7 @@ import { settings } from "../settings";
 import { WatcherCache } from "./cache";
 import { reconcileNamespace } from "./namespace";
 import { buildBackoffDelay, WorkQueue } from "./queue";
+import { NewNamespaceGate } from "./settle";
 import {
   addCounts,
   buildAttachable,
@@ -36,6 +37,7 @@ const FLUSH_DELAY_MS = 200;
 export class Controller {
   readonly states = new Map<string, ManagerState>();
   private synced = false;
+  private readonly newNamespaces = new NewNamespaceGate(settings().newNamespaceDelayMs);
   readonly cache = new WatcherCache(apiClient(), {
     manager: (type, m, old) => {
       if (!this.synced) return;
@@ -48,11 +50,16 @@ export class Controller {
       const changed = !old || old.generation !== m.generation || old.deleting !== m.deleting;
       if (changed) this.queue.enqueue(`mgr/${key}`);
     },
-    namespace: (_t, ns) => this.synced && this.queue.enqueue(`ns/${ns.name}`),
-    // Cheiron's own writes too (write-through): a patch's answer can carry another writer's change that the
-    // watch then no longer announces (an older version), so the namespace runs once more on the answer.
-    serviceAccount: (_t, sa) => this.synced && this.queue.enqueue(`ns/${sa.namespace}`),
-    secret: (_t, s) => this.synced && this.onSecret(s),
+    namespace: (t, ns) => {
+      if (!this.synced) return;
+      if (t === "ADDED") this.newNamespaces.mark(ns.name, performance.now());
+      this.queue.enqueue(`ns/${ns.name}`);
+    },
+    // Cheiron's own writes too (write-through), unless the answer is exactly the planned change
+    // (src/domain/write-through.ts): an answer carrying anything else runs the namespace once more.
+    serviceAccount: (_t, sa, _o, planned) =>
+      this.synced && !planned && this.queue.enqueue(`ns/${sa.namespace}`),
+    secret: (_t, s, _o, planned) => this.synced && this.onSecret(s, planned),
   });
   readonly queue = new WorkQueue({
     concurrency: Number(process.env.CHEIRON_WORKERS) || 8,
@@ -90,20 +97,34 @@ export class Controller {
   private process(key: string): Promise<boolean> {
     const slash = key.indexOf("/");
     const [what, rest] = [key.slice(0, slash), key.slice(slash + 1)];
-    if (what === "ns") return this.runNamespace(rest);
+    if (what === "ns") {
+      const wait = this.newNamespaces.remaining(rest, performance.now());
+      if (wait <= 0) return this.runNamespace(rest);
+      this.queue.enqueueAfter(key, Math.ceil(wait));
+      return Promise.resolve(true);
+    }
     if (what === "mgr") return this.runManager(rest);
     if (what === "pods") return this.runStuckPods(rest);
     return this.runFlush(rest);
   }
 
-  /** A managed Secret queues its namespace; a source queues its managers' fan-out; a wanted name its namespace. */
-  private onSecret(s: ExistingSecret) {
-    if (s.labels?.[LABEL_MANAGED_BY] === MANAGED_BY_VALUE) this.queue.enqueue(`ns/${s.namespace}`);
+  /**
+   * A managed Secret queues its namespace; a source queues its managers' fan-out; a wanted name its namespace.
+   * Cheiron's own write answered exactly as planned queues only the fan-outs it is a source of.
+   */
+  private onSecret(s: ExistingSecret, planned: boolean) {
+    if (!planned && s.labels?.[LABEL_MANAGED_BY] === MANAGED_BY_VALUE)
+      this.queue.enqueue(`ns/${s.namespace}`);
     const ns = this.cache.namespaces.get(undefined, s.namespace);
     for (const m of this.cache.managers()) {
       if (buildSourceRefs(m).some(r => r.namespace === s.namespace && r.name === s.name)) {
         this.queue.enqueue(`mgr/${buildManagerKey(m)}`);
-      } else if (ns && buildEntryNames(m).includes(s.name) && isManagerCoveringNamespace(m, ns)) {
+      } else if (
+        !planned &&
+        ns &&
+        buildEntryNames(m).includes(s.name) &&
+        isManagerCoveringNamespace(m, ns)
+      ) {
         this.queue.enqueue(`ns/${s.namespace}`);
       }
     }

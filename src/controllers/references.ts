@@ -10,6 +10,7 @@ import {
   mergeImagePullSecrets,
   parseNames,
 } from "../domain/references";
+import { isServiceAccountAsPlanned } from "../domain/write-through";
 import { ANNOTATION_RECONCILE_WITH } from "../constants";
 import { retryOnConflict } from "../k8s/conflict";
 import { ApiError } from "../k8s/api-error";
@@ -87,7 +88,10 @@ export async function reconcileNamespaceReferences(
         tried = current;
         const merge = planServiceAccount(current, ns, writers, of, known, orphaning);
         if (merge.changed)
-          cache.serviceAccounts.upsert(await patchServiceAccountReferences(current, merge));
+          cache.serviceAccounts.upsert(
+            await patchServiceAccountReferences(current, merge),
+            stored => isServiceAccountAsPlanned(stored, current, merge),
+          );
         return { merge, before: parseNames(current.annotations?.[ANNOTATION_RECONCILE_WITH]) };
       };
       const reread = () => awaitNewerServiceAccount(cache, tried);

@@ -25,9 +25,14 @@ export function buildOwnerProof(
  * "forged": a proof that does not match (copied, guessed, or for another manager).
  */
 export function checkOwnership(e: ExistingSecret, key: Buffer, managerUid: string): Ownership {
+  return matchOwnerProof(e, () => buildOwnerProof(key, managerUid, e.namespace, e.name));
+}
+
+/** checkOwnership against an expected proof computed (or remembered) by the caller. */
+export function matchOwnerProof(e: ExistingSecret, expected: () => string): Ownership {
   const proof = e.annotations?.[ANNOTATION_OWNER_PROOF];
   if (proof === undefined) return "legacy";
-  const want = Buffer.from(buildOwnerProof(key, managerUid, e.namespace, e.name));
+  const want = Buffer.from(expected());
   const got = Buffer.from(proof);
   return got.length === want.length && timingSafeEqual(got, want) ? "proven" : "forged";
 }

@@ -5,7 +5,7 @@ import type { ApiClient } from "./client";
 import { ChangeType, Informer, isNewerVersion } from "./informer";
 
 type Obj = { namespace: string; name: string; resourceVersion: string };
-type Seen = [ChangeType, string, string];
+type Seen = [ChangeType, string, string] | [ChangeType, string, string, "planned"];
 
 function build() {
   const seen: Seen[] = [];
@@ -16,7 +16,12 @@ function build() {
       const m = (raw as { metadata: Obj & { resourceVersion: string } }).metadata;
       return { namespace: m.namespace, name: m.name, resourceVersion: m.resourceVersion };
     },
-    onChange: (type, obj) => seen.push([type, obj.name, obj.resourceVersion]),
+    onChange: (type, obj, _old, planned) =>
+      seen.push(
+        planned
+          ? [type, obj.name, obj.resourceVersion, "planned"]
+          : [type, obj.name, obj.resourceVersion],
+      ),
   });
   const watch = (type: string, name: string, rv: string) =>
     (inf as unknown as { onEvent: (e: unknown) => void }).onEvent({
@@ -46,6 +51,24 @@ describe("Informer write-through", () => {
       ["MODIFIED", "x", "5"],
       ["MODIFIED", "x", "7"],
     ]);
+  });
+
+  it("marks an own write that is exactly as planned; waiters see it too", async () => {
+    const { inf, seen, watch } = build();
+    watch("ADDED", "x", "4");
+    const waiting = inf.waitFor("a", "x", o => o?.resourceVersion === "5", 1000);
+    inf.upsert({ metadata: { namespace: "a", name: "x", resourceVersion: "5" } }, () => true);
+    await expect(waiting).resolves.toEqual({
+      obj: { namespace: "a", name: "x", resourceVersion: "5" },
+    });
+    watch("MODIFIED", "x", "5"); // its echo: not announced
+    inf.upsert({ metadata: { namespace: "a", name: "x", resourceVersion: "6" } }, () => false);
+    expect(seen).toEqual([
+      ["ADDED", "x", "4"],
+      ["MODIFIED", "x", "5", "planned"],
+      ["MODIFIED", "x", "6"],
+    ]);
+    expect(inf.get("a", "x")?.resourceVersion).toBe("6");
   });
 
   it("announces an own delete and a watched delete once each", () => {

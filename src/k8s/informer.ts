@@ -20,7 +20,8 @@ export interface InformerOptions<T extends Keyed> {
   path: string;
   query?: Record<string, string | undefined>;
   slim: (obj: unknown) => T | undefined;
-  onChange?: (type: ChangeType, obj: T, old: T | undefined) => void;
+  /** `planned`: Cheiron's own write whose answer was exactly what it planned (see upsert). */
+  onChange?: (type: ChangeType, obj: T, old: T | undefined, planned: boolean) => void;
   pageSize?: number;
 }
 
@@ -114,17 +115,21 @@ export class Informer<T extends Keyed> {
     });
   }
 
-  /** Write-through after Cheiron's own write (an older version never replaces a newer one). */
-  upsert(raw: unknown): void {
+  /**
+   * Write-through after Cheiron's own write (an older version never replaces a newer one). onChange learns
+   * whether `asPlanned` holds for the stored object: the answer is exactly Cheiron's own change, which the unit
+   * of work that made it has already accounted for.
+   */
+  upsert(raw: unknown, asPlanned?: (obj: T) => boolean): void {
     const obj = this.opts.slim(raw);
-    if (obj) this.apply("MODIFIED", obj);
+    if (obj) this.apply("MODIFIED", obj, asPlanned?.(obj) ?? false);
   }
   remove(namespace: string | undefined, name: string): void {
     const old = this.get(namespace, name);
     if (old) this.apply("DELETED", old);
   }
 
-  private apply(type: ChangeType | "BOOKMARK", obj: T) {
+  private apply(type: ChangeType | "BOOKMARK", obj: T, planned = false) {
     const ns = obj.namespace ?? "";
     const old = this.byNs.get(ns)?.get(obj.name);
     if (type === "DELETED") {
@@ -136,13 +141,18 @@ export class Informer<T extends Keyed> {
       if (!this.byNs.has(ns)) this.byNs.set(ns, new Map());
       this.byNs.get(ns)!.set(obj.name, obj);
     }
-    this.notify(type === "BOOKMARK" ? "MODIFIED" : type, type === "DELETED" ? old! : obj, old);
+    this.notify(
+      type === "BOOKMARK" ? "MODIFIED" : type,
+      type === "DELETED" ? old! : obj,
+      old,
+      planned,
+    );
   }
 
-  private notify(type: ChangeType, obj: T, old: T | undefined) {
+  private notify(type: ChangeType, obj: T, old: T | undefined, planned = false) {
     for (const check of [...this.waiters]) check();
     try {
-      this.opts.onChange?.(type, obj, old);
+      this.opts.onChange?.(type, obj, old, planned);
     } catch (e) {
       Log.warn({ informer: this.opts.name, error: String(e) }, "Cheiron event handler failed");
     }

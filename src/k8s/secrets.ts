@@ -11,6 +11,7 @@ import {
   LABEL_MANAGER,
   MANAGED_BY_VALUE,
 } from "../constants";
+import { buildCreateMetadata } from "../domain/write-through";
 import { apiClient } from "./client";
 import { paths } from "./paths";
 import { annotationOps, PatchOp } from "./patches";
@@ -28,15 +29,7 @@ export async function createSecret(d: DesiredSecret): Promise<SecretObject> {
   return apiClient().create(paths.secrets(d.namespace), {
     apiVersion: "v1",
     kind: "Secret",
-    metadata: {
-      name: d.name,
-      namespace: d.namespace,
-      labels: ownedLabels(d),
-      annotations: {
-        [ANNOTATION_OWNER]: d.owner,
-        ...(d.ownerProof ? { [ANNOTATION_OWNER_PROOF]: d.ownerProof } : {}),
-      },
-    },
+    metadata: { name: d.name, namespace: d.namespace, ...buildCreateMetadata(d) },
     type: d.type,
     data: d.data,
   });
