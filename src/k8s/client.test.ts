@@ -53,6 +53,22 @@ const client = (opts: ConstructorParameters<typeof ApiClient>[1] = {}) =>
   );
 
 describe("ApiClient", () => {
+  it("verifies the server against the configured CA only (one secure context for every connection)", async () => {
+    const other = selfSigned();
+    const stranger = new ApiClient(
+      {
+        server: new URL(`https://localhost:${port}`),
+        tls: { ca: other.cert, rejectUnauthorized: true },
+        authorization: async () => "Bearer t",
+        invalidate: () => undefined,
+      },
+      { maxConnections: 2 },
+    );
+    await expect(stranger.get("/x")).rejects.toMatchObject({ reason: "NetworkError" });
+    await expect(client().get("/x")).resolves.toEqual({});
+    expect(client().tlsOptions()).not.toHaveProperty("ca");
+  });
+
   it("keeps at most maxConnections sockets for 400 concurrent calls, and reuses them", async () => {
     handler = (_q, s) => setTimeout(() => s.end('{"ok":true}'), 2);
     const c = client({ maxConnections: 4 });

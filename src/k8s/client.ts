@@ -3,6 +3,7 @@
 // status code, fieldManager=cheiron on every write, and 429s retried after Retry-After. Watches use their own
 // sockets (one each, see watch.ts) so a long-lived stream never holds a pooled connection.
 import https from "node:https";
+import tls from "node:tls";
 import { ApiError, toApiError } from "./api-error";
 import { ApiConfig, loadApiConfig } from "./config";
 import { FIELD_MANAGER } from "../constants";
@@ -59,9 +60,21 @@ export class ApiClient {
       maxTotalSockets: this.maxConnections,
       maxFreeSockets: this.maxConnections,
       scheduling: "lifo",
-      ...config.tls,
+      ...this.tlsOptions(),
     });
   }
+
+  /**
+   * TLS options for an agent: one secure context built once from the CA and client certificate. Passing `ca`,
+   * `cert` and `key` to the agent instead would make it turn them into strings for the pool key of every request
+   * (https.Agent.getName) and build a new context for every connection.
+   */
+  tlsOptions(): https.AgentOptions {
+    const { ca, cert, key, rejectUnauthorized } = this.config.tls;
+    this.secureContext ??= tls.createSecureContext({ ca, cert, key });
+    return { secureContext: this.secureContext, rejectUnauthorized };
+  }
+  private secureContext?: tls.SecureContext;
 
   get<T>(path: string, query?: RequestOptions["query"]): Promise<T> {
     return this.request<T>("GET", path, { query });

@@ -27,7 +27,7 @@ const watchAgents = new WeakMap<ApiClient, https.Agent>();
 function agentFor(client: ApiClient): https.Agent {
   let agent = watchAgents.get(client);
   if (!agent) {
-    agent = new https.Agent({ keepAlive: false, ...client.config.tls });
+    agent = new https.Agent({ keepAlive: false, ...client.tlsOptions() });
     watchAgents.set(client, agent);
   }
   return agent;
