@@ -18,7 +18,7 @@ export interface NResult {
   /** CPU seconds of each process during each floor run. */
   floorCpu?: Record<string, Record<string, number>>;
   /** Module requests while the floor ran (Cheiron should not react to namespaces it does not select). */
-  moduleDuringFloor: { reads: number; writes: number };
+  moduleDuringFloor: { reads: number; writes: number; what?: Record<string, number> };
   /** Peak over start-up, fan-out and new namespaces (before the floor doubles the namespaces). */
   cheironPeak: Peaks;
   overallPeak: Peaks;
@@ -151,7 +151,8 @@ export function printTable(run: Run) {
   }
   for (const r of run.results)
     console.log(
-      `Module requests during the floor at N=${r.n}: ${r.moduleDuringFloor.writes} writes, ${r.moduleDuringFloor.reads} reads`,
+      `Module requests during the floor at N=${r.n}: ${r.moduleDuringFloor.writes} writes, ${r.moduleDuringFloor.reads} reads` +
+        (r.moduleDuringFloor.what ? ` ${JSON.stringify(r.moduleDuringFloor.what)}` : ""),
     );
   if (run.idle)
     console.log(

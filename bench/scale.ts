@@ -131,7 +131,7 @@ async function one(
     const phases = Object.fromEntries(sampler.peaks);
     return {
       ...{ n, fanOut: fan, newNamespaces: nn, floor: floorTimes, floorCpu },
-      moduleDuringFloor: { reads: during.reads, writes: during.writes },
+      moduleDuringFloor: during,
       ...{ cheironPeak, overallPeak: sampler.overall(), phases },
     };
   } finally {
