@@ -8,11 +8,11 @@
 import { readFileSync } from "node:fs";
 import { percentile } from "./load";
 import { startControlPlane, stopControlPlane } from "../test/harness/control-plane";
+import { sleep } from "../test/harness/proc";
 import { buildK8s } from "../scripts/k8s-build";
 import { Api, bounded, Watch } from "./scale-kube";
 import { readAdmissionSlow } from "./scale-metrics";
 
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 const DELAYS = (process.env.DELAYS || "0,2,5,10").split(",").map(Number);
 const SAMPLES = Number(process.env.SAMPLES || 60);
 const PRE = Number(process.env.PRE ?? 1000);

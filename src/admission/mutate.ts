@@ -5,6 +5,7 @@ import type { Manager, ObjectMeta, ReferenceMerge } from "../domain/model";
 import { buildConfirmedAttachNames, buildSecretRegistries } from "../domain/desired";
 import { buildPodImageRegistries } from "../domain/registry";
 import { isOptedOut } from "../domain/selection";
+import { buildPatchedAnnotations } from "../domain/write-through";
 import {
   buildAdditiveReferences,
   buildDesiredReferences,
@@ -36,12 +37,10 @@ function applyMerge(
   if (merge.imagePullSecrets.length > 0) target.imagePullSecrets = merge.imagePullSecrets;
   else delete target.imagePullSecrets;
   target.metadata ??= {};
-  const annotations = { ...(target.metadata.annotations ?? {}) };
-  for (const [k, v] of Object.entries(merge.annotations)) {
-    if (v === undefined) delete annotations[k];
-    else annotations[k] = v;
-  }
-  target.metadata.annotations = annotations;
+  target.metadata.annotations = buildPatchedAnnotations(
+    target.metadata.annotations,
+    merge.annotations,
+  );
 }
 
 function namespaceOf(

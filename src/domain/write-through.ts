@@ -24,7 +24,7 @@ function sameNames(a: { name: string }[] = [], b: { name: string }[] = []): bool
   return a.length === b.length && a.every((r, i) => r.name === b[i].name);
 }
 
-/** The labels and annotations a Secret Cheiron creates carries. */
+/** The labels and annotations Cheiron puts on a Secret it writes (its create, and every update). */
 export function buildCreateMetadata(d: DesiredSecret): {
   labels: Record<string, string>;
   annotations: Record<string, string>;
@@ -57,7 +57,7 @@ export function isCreatedSecretAsPlanned(
   );
 }
 
-/** Cheiron's annotations after applying `changes` (undefined: removed) to `before`. */
+/** Annotations after applying a merge's `changes` (undefined: removed) to `before` (also admission's patch). */
 export function buildPatchedAnnotations(
   before: Record<string, string> | undefined,
   changes: Record<string, string | undefined>,

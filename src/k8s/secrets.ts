@@ -9,7 +9,6 @@ import {
   LABEL_CONTENT_HASH,
   LABEL_MANAGED_BY,
   LABEL_MANAGER,
-  MANAGED_BY_VALUE,
 } from "../constants";
 import { buildCreateMetadata } from "../domain/write-through";
 import { apiClient } from "./client";
@@ -20,9 +19,7 @@ export type SecretObject = { metadata?: { name?: string; namespace?: string } };
 
 const ownedLabels = (d: DesiredSecret, existing?: ExistingSecret) => ({
   ...(existing?.labels ?? {}),
-  [LABEL_MANAGED_BY]: MANAGED_BY_VALUE,
-  [LABEL_MANAGER]: d.managerId,
-  [LABEL_CONTENT_HASH]: d.hash,
+  ...buildCreateMetadata(d).labels,
 });
 
 export async function createSecret(d: DesiredSecret): Promise<SecretObject> {
@@ -50,8 +47,7 @@ export async function updateSecret(
       value: ownedLabels(d, existing),
     },
     ...annotationOps(existing, {
-      [ANNOTATION_OWNER]: d.owner,
-      ...(d.ownerProof ? { [ANNOTATION_OWNER_PROOF]: d.ownerProof } : {}),
+      ...buildCreateMetadata(d).annotations,
       ...(adopted ? { [ANNOTATION_ADOPTED]: "true" } : {}),
     }),
     { op: "add", path: "/data", value: d.data },
