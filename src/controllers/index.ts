@@ -62,7 +62,8 @@ export class Controller {
     secret: (_t, s, _o, planned) => this.synced && this.onSecret(s, planned),
   });
   readonly queue = new WorkQueue({
-    concurrency: Number(process.env.CHEIRON_WORKERS) || 8,
+    concurrency:
+      Number(process.env.CHEIRON_WORKERS) || (process.env.CHEIRON_API_HTTP2 === "true" ? 32 : 8),
     baseDelayMs: settings().retryBaseMs,
     maxDelayMs: settings().retryMaxMs,
     runDeadlineMs: settings().runDeadlineMs,

@@ -1,12 +1,16 @@
-// Cheiron's one API client: a keep-alive connection pool with a fixed bound (kubernetes-fluent-client opens a
-// new TLS connection per call and keeps it 10 minutes), a deadline on every request, errors that keep their
-// status code, fieldManager=cheiron on every write, and 429s retried after Retry-After. Watches use their own
-// sockets (one each, see watch.ts) so a long-lived stream never holds a pooled connection.
+// Cheiron's one API client: the configuration loaded once, one transport with a fixed bound on connections
+// (kubernetes-fluent-client opens a new TLS connection per call and keeps it 10 minutes): a keep-alive HTTP/1.1
+// pool of CHEIRON_API_MAX_CONNECTIONS, or, with CHEIRON_API_HTTP2=true and an apiserver that offers h2, streams
+// over CHEIRON_API_HTTP2_CONNECTIONS connections (docs/benchmarks.md has the trade-off). A deadline on every request, errors that keep their status code,
+// fieldManager=cheiron on every write, and 429s retried after Retry-After. Watches use their own sockets (one
+// each, see watch.ts) so a long-lived stream never holds a pooled connection.
 import https from "node:https";
 import tls from "node:tls";
 import { ApiError, toApiError } from "./api-error";
 import { ApiConfig, loadApiConfig } from "./config";
 import { FIELD_MANAGER } from "../constants";
+import { H1Transport, networkError, Transport } from "./transport";
+import { connectAlpn, H2Transport, NotHttp2Error } from "./transport-h2";
 
 export { ApiError } from "./api-error";
 
@@ -25,8 +29,14 @@ export interface RequestOptions {
 }
 
 export interface ClientOptions {
-  /** Upper bound on pooled connections to the apiserver (default CHEIRON_API_MAX_CONNECTIONS or 12). */
+  /** Upper bound on HTTP/1.1 pooled connections to the apiserver (default CHEIRON_API_MAX_CONNECTIONS or 12). */
   maxConnections?: number;
+  /** HTTP/2 when the server offers it (default: only with CHEIRON_API_HTTP2=true). */
+  http2?: boolean;
+  /** HTTP/2 connections, at most maxConnections (default CHEIRON_API_HTTP2_CONNECTIONS or 2). */
+  http2Connections?: number;
+  /** HTTP/2 requests in flight at once (default CHEIRON_API_MAX_IN_FLIGHT or 64); HTTP/1.1: maxConnections. */
+  maxInFlight?: number;
   /** Per-request deadline (default CHEIRON_API_TIMEOUT_MS or 30 s). */
   timeoutMs?: number;
   /** How often a 429 is retried after its Retry-After (default 5). */
@@ -41,27 +51,28 @@ const WRITE_METHODS = new Set(["POST", "PUT", "PATCH"]);
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 export class ApiClient {
-  readonly agent: https.Agent;
   readonly maxConnections: number;
+  readonly http2Connections: number;
+  readonly maxInFlight: number;
+  private readonly http2: boolean;
   private readonly timeoutMs: number;
   private readonly maxThrottleRetries: number;
+  private chosen?: Promise<Transport>;
+  private transports: Transport[] = [];
 
   constructor(
     readonly config: ApiConfig,
     opts: ClientOptions = {},
   ) {
     this.maxConnections = opts.maxConnections ?? envNumber("CHEIRON_API_MAX_CONNECTIONS", 12);
+    this.http2 = opts.http2 ?? process.env.CHEIRON_API_HTTP2 === "true";
+    this.http2Connections = Math.min(
+      this.maxConnections,
+      opts.http2Connections ?? envNumber("CHEIRON_API_HTTP2_CONNECTIONS", 2),
+    );
+    this.maxInFlight = opts.maxInFlight ?? envNumber("CHEIRON_API_MAX_IN_FLIGHT", 64);
     this.timeoutMs = opts.timeoutMs ?? envNumber("CHEIRON_API_TIMEOUT_MS", 30_000);
     this.maxThrottleRetries = opts.maxThrottleRetries ?? 5;
-    this.agent = new https.Agent({
-      keepAlive: true,
-      keepAliveMsecs: 30_000,
-      maxSockets: this.maxConnections,
-      maxTotalSockets: this.maxConnections,
-      maxFreeSockets: this.maxConnections,
-      scheduling: "lifo",
-      ...this.tlsOptions(),
-    });
   }
 
   /**
@@ -69,12 +80,24 @@ export class ApiClient {
    * `cert` and `key` to the agent instead would make it turn them into strings for the pool key of every request
    * (https.Agent.getName) and build a new context for every connection.
    */
-  tlsOptions(): https.AgentOptions {
+  tlsOptions(): https.AgentOptions & tls.ConnectionOptions {
     const { ca, cert, key, rejectUnauthorized } = this.config.tls;
     this.secureContext ??= tls.createSecureContext({ ca, cert, key });
     return { secureContext: this.secureContext, rejectUnauthorized };
   }
   private secureContext?: tls.SecureContext;
+
+  /** The transport in use: "h2" or "http/1.1" (chosen by ALPN on the first request). */
+  async protocol(): Promise<string> {
+    return (await this.transport()).protocol;
+  }
+
+  /** Closes every connection of the client (tests; a module process keeps its client for life). */
+  close(): void {
+    for (const t of this.transports) t.close();
+    this.transports = [];
+    this.chosen = undefined;
+  }
 
   get<T>(path: string, query?: RequestOptions["query"]): Promise<T> {
     return this.request<T>("GET", path, { query });
@@ -153,40 +176,52 @@ export class ApiClient {
       headers["Content-Type"] = opts.contentType ?? "application/json";
       headers["Content-Length"] = String(Buffer.byteLength(body));
     }
-    const remaining = Math.max(1, deadline - Date.now());
-    return new Promise<T>((resolve, reject) => {
-      const req = https.request(url, { method, headers, agent: this.agent }, res => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("error", reject);
-        res.on("end", () => {
-          clearTimeout(timer);
-          const text = Buffer.concat(chunks).toString("utf8");
-          const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) {
-            try {
-              resolve((text ? JSON.parse(text) : undefined) as T);
-            } catch (e) {
-              reject(e);
-            }
-          } else reject(toApiError(method, path, status, text, res.headers["retry-after"]));
-        });
-      });
-      const timer = setTimeout(() => {
-        req.destroy(
-          new ApiError(`${method} ${path}: no answer within ${remaining} ms`, 0, "Timeout"),
-        );
-      }, remaining);
-      req.on("error", e => {
-        clearTimeout(timer);
-        reject(
-          e instanceof ApiError
-            ? e
-            : new ApiError(`${method} ${path}: ${e.message}`, 0, "NetworkError"),
-        );
-      });
-      req.end(body);
+    const label = `${method} ${path}`;
+    const wire = { method, url, headers, body, label };
+    for (let attempt = 1; ; attempt++) {
+      const timeoutMs = Math.max(1, deadline - Date.now());
+      let res;
+      try {
+        res = await (await this.transport()).send({ ...wire, timeoutMs });
+      } catch (e) {
+        if (e instanceof NotHttp2Error && attempt === 1) {
+          this.chosen = undefined; // the server stopped offering h2 (a proxy changed): choose again
+          continue;
+        }
+        throw networkError(label, e);
+      }
+      if (res.status >= 200 && res.status < 300)
+        return (res.text ? JSON.parse(res.text) : undefined) as T;
+      throw toApiError(method, path, res.status, res.text, res.retryAfter);
+    }
+  }
+
+  private transport(): Promise<Transport> {
+    this.chosen ??= this.choose().catch(e => {
+      this.chosen = undefined;
+      throw e;
     });
+    return this.chosen;
+  }
+
+  /** HTTP/2 if the server offers it on a first connection (which becomes the first HTTP/2 connection). */
+  private async choose(): Promise<Transport> {
+    const use = (t: Transport) => (this.transports.push(t), t);
+    if (!this.http2) return use(new H1Transport(this.maxConnections, this.tlsOptions()));
+    const socket = await connectAlpn(this.config.server, this.tlsOptions(), this.timeoutMs);
+    if (socket.alpnProtocol === "h2")
+      return use(
+        new H2Transport(
+          this.config.server,
+          this.tlsOptions(),
+          this.http2Connections,
+          this.maxInFlight,
+          this.timeoutMs,
+          socket,
+        ),
+      );
+    socket.destroy();
+    return use(new H1Transport(this.maxConnections, this.tlsOptions()));
   }
 }
 

@@ -94,6 +94,6 @@ describeCluster("controller: Pod mode counts Pods page by page", () => {
       namespaces.map(ns => () => admin.delete(`/api/v1/namespaces/${ns}`).then(() => undefined)),
       8,
     );
-    admin.agent.destroy();
+    admin.close();
   }, 180_000);
 });
