@@ -1,11 +1,17 @@
 import { settings } from "./settings";
 
-describe("settings: credential checks", () => {
-  const saved = { ...process.env };
-  afterEach(() => {
-    process.env = { ...saved };
-  });
+const saved = { ...process.env };
+afterEach(() => {
+  process.env = { ...saved };
+});
 
+/** The environment with `keys` unset, then `env` set. */
+function useEnv(keys: string[], env: Record<string, string>) {
+  for (const k of keys) delete process.env[k];
+  Object.assign(process.env, env);
+}
+
+describe("settings: credential checks", () => {
   it.each<[string, Record<string, string>, number, number]>([
     ["the defaults: once a minute per registry, 10 s timeout", {}, 60_000, 10_000],
     [
@@ -21,10 +27,22 @@ describe("settings: credential checks", () => {
       10_000,
     ],
   ])("%s", (_name, env, spacing, timeout) => {
-    delete process.env.CHEIRON_VERIFY_REGISTRY_SPACING_MS;
-    delete process.env.CHEIRON_VERIFY_TIMEOUT_MS;
-    Object.assign(process.env, env);
+    useEnv(["CHEIRON_VERIFY_REGISTRY_SPACING_MS", "CHEIRON_VERIFY_TIMEOUT_MS"], env);
     expect(settings().verifyRegistrySpacingMs).toBe(spacing);
     expect(settings().verifyTimeoutMs).toBe(timeout);
+  });
+});
+
+describe("settings: transport and workers", () => {
+  it.each<[string, Record<string, string>, boolean, number]>([
+    ["the defaults: HTTP/1.1, 8 namespaces at a time", {}, false, 8],
+    ["HTTP/2 on: 32 namespaces at a time", { CHEIRON_API_HTTP2: "true" }, true, 32],
+    ["anything but true keeps HTTP/1.1", { CHEIRON_API_HTTP2: "yes" }, false, 8],
+    ["workers set", { CHEIRON_API_HTTP2: "true", CHEIRON_WORKERS: "12" }, true, 12],
+    ["nonsense workers fall back", { CHEIRON_WORKERS: "0" }, false, 8],
+  ])("%s", (_name, env, http2, workers) => {
+    useEnv(["CHEIRON_API_HTTP2", "CHEIRON_WORKERS"], env);
+    expect(settings().apiHttp2).toBe(http2);
+    expect(settings().workers).toBe(workers);
   });
 });

@@ -25,9 +25,14 @@ export interface Settings {
   verifyTimeoutMs: number;
   /** A namespace created a moment ago is reconciled this long after its ADDED event (default 5 ms; 0: off). */
   newNamespaceDelayMs: number;
+  /** The API client speaks HTTP/2 when the apiserver offers it (CHEIRON_API_HTTP2=true; default off). */
+  apiHttp2: boolean;
+  /** Namespaces reconciled at once (default 8; 32 with HTTP/2, which carries that many writes on 2 connections). */
+  workers: number;
 }
 
 export function settings(): Settings {
+  const apiHttp2 = process.env.CHEIRON_API_HTTP2 === "true";
   return {
     resyncSeconds: num("CHEIRON_RESYNC_SECONDS", 300, 5),
     retryBaseMs: num("CHEIRON_RETRY_BASE_MS", 1000, 10),
@@ -38,5 +43,7 @@ export function settings(): Settings {
     verifyRegistrySpacingMs: num("CHEIRON_VERIFY_REGISTRY_SPACING_MS", REGISTRY_MIN_SPACING_MS, 0),
     verifyTimeoutMs: num("CHEIRON_VERIFY_TIMEOUT_MS", 10_000, 100),
     newNamespaceDelayMs: num("CHEIRON_NEW_NAMESPACE_DELAY_MS", 5, 0),
+    apiHttp2,
+    workers: num("CHEIRON_WORKERS", apiHttp2 ? 32 : 8, 1),
   };
 }

@@ -62,8 +62,7 @@ export class Controller {
     secret: (_t, s, _o, planned) => this.synced && this.onSecret(s, planned),
   });
   readonly queue = new WorkQueue({
-    concurrency:
-      Number(process.env.CHEIRON_WORKERS) || (process.env.CHEIRON_API_HTTP2 === "true" ? 32 : 8),
+    concurrency: settings().workers,
     baseDelayMs: settings().retryBaseMs,
     maxDelayMs: settings().retryMaxMs,
     runDeadlineMs: settings().runDeadlineMs,

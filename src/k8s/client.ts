@@ -1,14 +1,16 @@
 // Cheiron's one API client: the configuration loaded once, one transport with a fixed bound on connections
 // (kubernetes-fluent-client opens a new TLS connection per call and keeps it 10 minutes): a keep-alive HTTP/1.1
 // pool of CHEIRON_API_MAX_CONNECTIONS, or, with CHEIRON_API_HTTP2=true and an apiserver that offers h2, streams
-// over CHEIRON_API_HTTP2_CONNECTIONS connections (docs/benchmarks.md has the trade-off). A deadline on every request, errors that keep their status code,
-// fieldManager=cheiron on every write, and 429s retried after Retry-After. Watches use their own sockets (one
-// each, see watch.ts) so a long-lived stream never holds a pooled connection.
+// over CHEIRON_API_HTTP2_CONNECTIONS connections (docs/benchmarks.md has the trade-off). A deadline on every
+// request, errors that keep their status code, fieldManager=cheiron on every write, and 429s retried after
+// Retry-After. Watches use their own sockets (one each, see watch.ts) so a long-lived stream never holds a
+// pooled connection.
 import https from "node:https";
 import tls from "node:tls";
 import { ApiError, toApiError } from "./api-error";
 import { ApiConfig, loadApiConfig } from "./config";
 import { FIELD_MANAGER } from "../constants";
+import { settings } from "../settings";
 import { H1Transport, networkError, Transport } from "./transport";
 import { connectAlpn, H2Transport, NotHttp2Error } from "./transport-h2";
 
@@ -65,7 +67,7 @@ export class ApiClient {
     opts: ClientOptions = {},
   ) {
     this.maxConnections = opts.maxConnections ?? envNumber("CHEIRON_API_MAX_CONNECTIONS", 12);
-    this.http2 = opts.http2 ?? process.env.CHEIRON_API_HTTP2 === "true";
+    this.http2 = opts.http2 ?? settings().apiHttp2;
     this.http2Connections = Math.min(
       this.maxConnections,
       opts.http2Connections ?? envNumber("CHEIRON_API_HTTP2_CONNECTIONS", 2),
@@ -207,21 +209,23 @@ export class ApiClient {
   /** HTTP/2 if the server offers it on a first connection (which becomes the first HTTP/2 connection). */
   private async choose(): Promise<Transport> {
     const use = (t: Transport) => (this.transports.push(t), t);
-    if (!this.http2) return use(new H1Transport(this.maxConnections, this.tlsOptions()));
+    const pool = () => use(new H1Transport(this.maxConnections, this.tlsOptions()));
+    if (!this.http2) return pool();
     const socket = await connectAlpn(this.config.server, this.tlsOptions(), this.timeoutMs);
-    if (socket.alpnProtocol === "h2")
-      return use(
-        new H2Transport(
-          this.config.server,
-          this.tlsOptions(),
-          this.http2Connections,
-          this.maxInFlight,
-          this.timeoutMs,
-          socket,
-        ),
-      );
-    socket.destroy();
-    return use(new H1Transport(this.maxConnections, this.tlsOptions()));
+    if (socket.alpnProtocol !== "h2") {
+      socket.destroy();
+      return pool();
+    }
+    return use(
+      new H2Transport(
+        this.config.server,
+        this.tlsOptions(),
+        this.http2Connections,
+        this.maxInFlight,
+        this.timeoutMs,
+        socket,
+      ),
+    );
   }
 }
 
