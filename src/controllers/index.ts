@@ -19,6 +19,7 @@ import { settings } from "../settings";
 import { WatcherCache } from "./cache";
 import { reconcileNamespace } from "./namespace";
 import { buildBackoffDelay, WorkQueue } from "./queue";
+import { FlushScheduler } from "./flush";
 import { NewNamespaceGate } from "./settle";
 import {
   addCounts,
@@ -32,18 +33,17 @@ import { buildSourceRefs, findHoldings } from "./sources";
 import { onStuckPodsRecheck, refreshStuckPods } from "./stuck-pods";
 import { onCredentialChecks } from "./verify";
 
-const FLUSH_DELAY_MS = 200;
-
 export class Controller {
   readonly states = new Map<string, ManagerState>();
   private synced = false;
   private readonly newNamespaces = new NewNamespaceGate(settings().newNamespaceDelayMs);
+  private readonly flushes = new FlushScheduler(key => this.queue.enqueue(`flush/${key}`));
   readonly cache = new WatcherCache(apiClient(), {
     manager: (type, m, old) => {
       if (!this.synced) return;
       const key = buildManagerKey(m);
       if (type === "DELETED") {
-        clearTimeout(this.states.get(key)?.timer);
+        this.flushes.cancel(key);
         this.states.delete(key);
         return this.queue.forget(`mgr/${key}`);
       }
@@ -151,12 +151,13 @@ export class Controller {
             conflicts,
           );
         }
-        if (s.pending.delete(ns) || o || known) this.scheduleFlush(key);
+        const wasPending = s.pending.delete(ns);
+        if (wasPending || o || known) this.scheduleFlush(key, wasPending);
       }
     } catch (e) {
       ok = false;
       Log.warn({ namespace: ns, error: describeError(e) }, "Cheiron namespace reconcile failed");
-      for (const [key, s] of this.states) if (s.pending.delete(ns)) this.scheduleFlush(key);
+      for (const [key, s] of this.states) if (s.pending.delete(ns)) this.scheduleFlush(key, true);
     }
     metrics.reconciled(started, ok);
     return ok;
@@ -178,17 +179,16 @@ export class Controller {
         if (isManagerCoveringNamespace(m, ns)) namespaces.add(ns.name);
     }
     s.pending = namespaces;
-    if (namespaces.size === 0) this.scheduleFlush(key);
+    if (namespaces.size === 0) this.scheduleFlush(key, true);
     for (const ns of namespaces) this.queue.enqueue(`ns/${ns}`);
     return true;
   }
 
-  private scheduleFlush(key: string) {
-    const s = this.state(key);
-    if (s.pending.size > 0) return;
-    clearTimeout(s.timer);
-    s.timer = setTimeout(() => this.queue.enqueue(`flush/${key}`), FLUSH_DELAY_MS);
-    s.timer.unref?.();
+  /** After the fan-out's last namespace (`fanOutDone`): at once; otherwise once changes pause (flush.ts). */
+  private scheduleFlush(key: string, fanOutDone = false) {
+    if (this.state(key).pending.size > 0) return;
+    if (fanOutDone) this.flushes.now(key);
+    else this.flushes.later(key);
   }
 
   /** Stuck Pods where a look is due; flush again when what status reports changed. */

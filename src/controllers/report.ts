@@ -22,7 +22,6 @@ export interface ManagerState {
   outcomes: Map<string, ManagerOutcome>;
   /** Counts since the last Event. */
   counts: { created: number; updated: number; deleted: number; attached: number; detached: number };
-  timer?: NodeJS.Timeout;
   /** Cleanup checks that found something left (a deleting manager's retries back off with this). */
   cleanupAttempts?: number;
 }
