@@ -46,3 +46,41 @@ describe("settings: transport and workers", () => {
     expect(settings().workers).toBe(workers);
   });
 });
+
+describe("settings: the API client", () => {
+  const keys = [
+    "CHEIRON_API_MAX_CONNECTIONS",
+    "CHEIRON_API_HTTP2_CONNECTIONS",
+    "CHEIRON_API_MAX_IN_FLIGHT",
+    "CHEIRON_API_TIMEOUT_MS",
+  ];
+  it.each<[string, Record<string, string>, [number, number, number, number]]>([
+    ["the defaults", {}, [12, 2, 64, 30_000]],
+    [
+      "all set",
+      {
+        CHEIRON_API_MAX_CONNECTIONS: "16",
+        CHEIRON_API_HTTP2_CONNECTIONS: "1",
+        CHEIRON_API_MAX_IN_FLIGHT: "32",
+        CHEIRON_API_TIMEOUT_MS: "5000",
+      },
+      [16, 1, 32, 5000],
+    ],
+    [
+      "zero, negative or not a number: the default",
+      {
+        CHEIRON_API_MAX_CONNECTIONS: "0",
+        CHEIRON_API_HTTP2_CONNECTIONS: "-1",
+        CHEIRON_API_MAX_IN_FLIGHT: "many",
+        CHEIRON_API_TIMEOUT_MS: "",
+      },
+      [12, 2, 64, 30_000],
+    ],
+  ])("%s", (_name, env, expected) => {
+    useEnv(keys, env);
+    const s = settings();
+    expect([s.apiMaxConnections, s.apiHttp2Connections, s.apiMaxInFlight, s.apiTimeoutMs]).toEqual(
+      expected,
+    );
+  });
+});

@@ -29,6 +29,14 @@ export interface Settings {
   apiHttp2: boolean;
   /** Namespaces reconciled at once (default 8; 32 with HTTP/2, which carries that many writes on 2 connections). */
   workers: number;
+  /** The API client's bound on HTTP/1.1 connections (CHEIRON_API_MAX_CONNECTIONS, default 12). */
+  apiMaxConnections: number;
+  /** HTTP/2 connections, at most apiMaxConnections (CHEIRON_API_HTTP2_CONNECTIONS, default 2). */
+  apiHttp2Connections: number;
+  /** HTTP/2 requests in flight at once (CHEIRON_API_MAX_IN_FLIGHT, default 64). */
+  apiMaxInFlight: number;
+  /** Deadline of one API request, its response body included (CHEIRON_API_TIMEOUT_MS, default 30 s). */
+  apiTimeoutMs: number;
 }
 
 export function settings(): Settings {
@@ -45,5 +53,9 @@ export function settings(): Settings {
     newNamespaceDelayMs: num("CHEIRON_NEW_NAMESPACE_DELAY_MS", 5, 0),
     apiHttp2,
     workers: num("CHEIRON_WORKERS", apiHttp2 ? 32 : 8, 1),
+    apiMaxConnections: num("CHEIRON_API_MAX_CONNECTIONS", 12, 1),
+    apiHttp2Connections: num("CHEIRON_API_HTTP2_CONNECTIONS", 2, 1),
+    apiMaxInFlight: num("CHEIRON_API_MAX_IN_FLIGHT", 64, 1),
+    apiTimeoutMs: num("CHEIRON_API_TIMEOUT_MS", 30_000, 1),
   };
 }

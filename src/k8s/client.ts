@@ -45,10 +45,6 @@ export interface ClientOptions {
   maxThrottleRetries?: number;
 }
 
-const envNumber = (name: string, fallback: number) => {
-  const v = Number(process.env[name]);
-  return Number.isFinite(v) && v > 0 ? v : fallback;
-};
 const WRITE_METHODS = new Set(["POST", "PUT", "PATCH"]);
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
@@ -66,14 +62,15 @@ export class ApiClient {
     readonly config: ApiConfig,
     opts: ClientOptions = {},
   ) {
-    this.maxConnections = opts.maxConnections ?? envNumber("CHEIRON_API_MAX_CONNECTIONS", 12);
-    this.http2 = opts.http2 ?? settings().apiHttp2;
+    const s = settings();
+    this.maxConnections = opts.maxConnections ?? s.apiMaxConnections;
+    this.http2 = opts.http2 ?? s.apiHttp2;
     this.http2Connections = Math.min(
       this.maxConnections,
-      opts.http2Connections ?? envNumber("CHEIRON_API_HTTP2_CONNECTIONS", 2),
+      opts.http2Connections ?? s.apiHttp2Connections,
     );
-    this.maxInFlight = opts.maxInFlight ?? envNumber("CHEIRON_API_MAX_IN_FLIGHT", 64);
-    this.timeoutMs = opts.timeoutMs ?? envNumber("CHEIRON_API_TIMEOUT_MS", 30_000);
+    this.maxInFlight = opts.maxInFlight ?? s.apiMaxInFlight;
+    this.timeoutMs = opts.timeoutMs ?? s.apiTimeoutMs;
     this.maxThrottleRetries = opts.maxThrottleRetries ?? 5;
   }
 
