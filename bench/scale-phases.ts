@@ -37,11 +37,13 @@ export async function fanOut(ctx: Ctx, n: number, timeoutMs: number) {
     () => true,
     (e: Error) => (console.error(`[scale] ${e.message}`), false),
   );
-  const end = Math.max(
+  const lastWrite = Math.max(
     view.refCount.lastGrowth.get(prefix) ?? t0,
     view.secretCount.lastGrowth.get(prefix) ?? t0,
-    view.readyAt ?? t0,
   );
+  const end = Math.max(lastWrite, view.readyAt ?? t0);
+  /** From the last ServiceAccount or Secret seen done to status Ready (the status flush's share of the time). */
+  const readyAfterLastWriteMs = view.readyAt === undefined ? NaN : view.readyAt - lastWrite;
   const cpu = ctx.cpu.since(cpu0);
   const after = ctx.sampler.sample();
   const quietAt = await audit.waitQuiet(t0, 3000, 60_000, true);
@@ -49,6 +51,7 @@ export async function fanOut(ctx: Ctx, n: number, timeoutMs: number) {
   const result = {
     converged,
     seconds: converged ? (end - t0) / 1000 : NaN,
+    readyAfterLastWriteMs,
     minimum: 4 * n,
     writes,
     progress: {
@@ -63,7 +66,8 @@ export async function fanOut(ctx: Ctx, n: number, timeoutMs: number) {
   console.log(
     `[scale] N=${n} fan-out: ${converged ? `${result.seconds.toFixed(2)} s` : "NOT converged"},` +
       ` ${writes.work} writes to Secrets and ServiceAccounts (minimum ${4 * n}),` +
-      ` ${writes.events} events, ${writes.status} status, ${writes.other} other`,
+      ` ${writes.events} events, ${writes.status} status, ${writes.other} other;` +
+      ` Ready ${readyAfterLastWriteMs.toFixed(0)} ms after the last write was seen`,
   );
   return result;
 }
