@@ -6,6 +6,7 @@ import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "no
 import { join } from "node:path";
 import { REPO } from "../test/harness/module";
 import { httpsGet, Proc, sleep, startProc, stopProc } from "../test/harness/proc";
+import { inCgroup, MemoryCgroup } from "../test/harness/cgroup";
 
 export const PORT = 3000;
 /** The bundle keeps pepr and its dependencies external; outside the repo they come from here. */
@@ -82,12 +83,17 @@ export interface ModuleRun {
   /** Node options before the bundle (for example `--require <preload>`), and extra environment. */
   nodeArgs?: string[];
   env?: NodeJS.ProcessEnv;
+  /** Start the process inside this memory cgroup (its Deployment's limit), as a container runtime would. */
+  cgroup?: MemoryCgroup;
 }
 
 /** Starts `node <bundle>` and waits until /healthz answers (Pepr binds it once its store is ready). */
 export async function startBuiltModule(run: ModuleRun, timeoutMs = 90_000): Promise<Proc> {
   const args = [...(run.nodeArgs ?? []), run.bundle];
-  const proc = startProc(run.name, process.execPath, run.dir, args, {
+  const [cmd, cmdArgs] = run.cgroup
+    ? inCgroup(run.cgroup, process.execPath, args)
+    : [process.execPath, args];
+  const proc = startProc(run.name, cmd, run.dir, cmdArgs, {
     cwd: run.dir,
     env: {
       ...process.env,

@@ -10,6 +10,8 @@
 // "Address in use, retrying in 2 seconds" forever and serve no /healthz.)
 import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseAllDocuments } from "yaml";
+import { createMemoryCgroup, MemoryCgroup, parseMemoryQuantity } from "../test/harness/cgroup";
 import { REPO } from "../test/harness/module";
 import { writePortRemap } from "../test/harness/port-remap";
 import { countConnections } from "../test/harness/sockets";
@@ -31,9 +33,62 @@ const profile = (name: string): string[] =>
       ]
     : [];
 
+/** BENCH_NODE_ARGS: more node flags for both module processes, space-separated (for example --trace-gc). */
+const extraNodeArgs = (): string[] =>
+  (process.env.BENCH_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
+
 export interface Modules {
   admission: Proc;
   watcher: Proc;
+  /** The memory cgroup each runs in (its Deployment's memory limit), if this machine allows cgroups. */
+  cgroups: Partial<Record<"admission" | "watcher", MemoryCgroup>>;
+}
+
+type Role = "admission" | "watcher";
+
+/** limits.memory of the two Deployments in the manifest `pepr build` wrote next to the bundle, in bytes. */
+export function deploymentMemoryLimits(bundle: string): Partial<Record<Role, number>> {
+  const out: Partial<Record<Role, number>> = {};
+  const yaml = readFileSync(join(bundle, "..", "pepr-module-cheiron.yaml"), "utf8");
+  for (const doc of parseAllDocuments(yaml)) {
+    const d = doc.toJS() as {
+      kind?: string;
+      metadata?: { name?: string };
+      spec?: {
+        template?: { spec?: { containers?: { resources?: { limits?: { memory?: string } } }[] } };
+      };
+    } | null;
+    if (d?.kind !== "Deployment") continue;
+    const role: Role = d.metadata?.name?.endsWith("-watcher") ? "watcher" : "admission";
+    const limit = parseMemoryQuantity(
+      d.spec?.template?.spec?.containers?.[0]?.resources?.limits?.memory,
+    );
+    if (limit) out[role] = limit;
+  }
+  return out;
+}
+
+/**
+ * Each process in a memory cgroup with its Deployment's limit, as in its pod: Node sizes the V8 heap from that
+ * limit (a process on this machine, uncontained, gets a 4 GB heap limit and lets garbage grow to several times
+ * what is live), and going past the limit is an OOM kill the run reports. BENCH_CONTAIN=false: uncontained.
+ */
+function containers(bundle: string, dir: string): Modules["cgroups"] {
+  if (process.env.BENCH_CONTAIN === "false") return {};
+  const limits = deploymentMemoryLimits(bundle);
+  const out: Modules["cgroups"] = {};
+  const tag = `${process.pid}-${dir.split("/").pop()}`;
+  for (const role of ["admission", "watcher"] as const) {
+    const limit = limits[role];
+    const cg = limit ? createMemoryCgroup(`cheiron-bench-${tag}-${role}`, limit) : undefined;
+    if (cg) out[role] = cg;
+  }
+  if (!out.watcher || !out.admission)
+    console.warn(
+      "[scale] no memory cgroup for the module processes (needs root and a writable /sys/fs/cgroup): they run " +
+        "without their Deployment's memory limit, so Node sizes its heap for this machine and RSS reads higher than in a pod",
+    );
+  return out;
 }
 
 export async function startModules(opts: {
@@ -46,7 +101,8 @@ export async function startModules(opts: {
   watcherPort: number;
 }): Promise<Modules> {
   const remap = writePortRemap(opts.dir);
-  const run = (name: string, watchMode: boolean, port: number): ModuleRun => {
+  const cgroups = containers(opts.bundle, opts.dir);
+  const run = (name: Role, watchMode: boolean, port: number): ModuleRun => {
     const kubeconfig = join(opts.dir, `${name}.kubeconfig`);
     copyFileSync(opts.moduleKubeconfig, kubeconfig);
     return {
@@ -55,7 +111,8 @@ export async function startModules(opts: {
         apiPath: opts.apiPath,
         watchMode,
         port,
-        nodeArgs: [...remap.nodeArgs, ...profile(name)],
+        nodeArgs: [...remap.nodeArgs, ...profile(name), ...extraNodeArgs()],
+        cgroup: cgroups[name],
       },
       // The environment the Deployments get from package.json's pepr.env, as pepr build writes it.
       env: { ...peprEnv(), ...remap.env(port) },
@@ -65,7 +122,7 @@ export async function startModules(opts: {
   try {
     await waitForLog(admission, "Cheiron admission view ready", 60_000);
     const watcher = await startBuiltModule(run("watcher", true, opts.watcherPort));
-    return { admission, watcher };
+    return { admission, watcher, cgroups };
   } catch (e) {
     admission.child.kill("SIGKILL");
     throw e;

@@ -23,6 +23,8 @@ export interface NResult {
   cheironPeak: Peaks;
   overallPeak: Peaks;
   phases: Record<string, Peaks>;
+  /** The memory cgroup each module process ran in (its Deployment's limit; absent: uncontained) and OOM kills. */
+  containment?: Record<"watcher" | "admission", { limitMiB?: number; oomKills: number }>;
 }
 
 export interface Run {
@@ -58,6 +60,11 @@ export function problems(run: Run): string[] {
       out.push(`N=${r.n}: ${nn.unconverged} new namespaces did not converge`);
     if (nn && nn.writesPerNamespace.max > 1)
       out.push(`N=${r.n}: up to ${nn.writesPerNamespace.max} writes per new namespace (minimum 1)`);
+    for (const [role, c] of Object.entries(r.containment ?? {}))
+      if (c.oomKills > 0)
+        out.push(
+          `N=${r.n}: the ${role} was OOM-killed ${c.oomKills}x at its ${c.limitMiB} MiB limit`,
+        );
     const c = r.overallPeak.watcher.connections;
     if (c >= 32)
       out.push(`N=${r.n}: the watcher had ${c} connections to the apiserver (bound: below 32)`);
@@ -115,6 +122,12 @@ export function printTable(run: Run) {
   console.log(
     `\nScale benchmark, ${run.startedAt}${run.quick ? " (--quick)" : ""}: node ${m.node}, ${m.cpus}, ` +
       `load average ${m.loadBefore.map(v => v.toFixed(1)).join(" ")} before, ${(m.loadAfter ?? []).map(v => v.toFixed(1)).join(" ")} after`,
+  );
+  const limits = run.results[0]?.containment;
+  console.log(
+    limits?.watcher.limitMiB && limits.admission.limitMiB
+      ? `Module processes in memory cgroups of their Deployments' limits (watcher ${limits.watcher.limitMiB} MiB, admission ${limits.admission.limitMiB} MiB)`
+      : "Module processes NOT in memory cgroups (no writable /sys/fs/cgroup): Node sized its heap for this machine, so RSS reads higher than in a pod",
   );
   console.log(
     "Fan-out (N namespaces x 3 ServiceAccounts; writes = module creates/updates/patches/deletes of Secrets and ServiceAccounts)",

@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { buildK8s } from "../scripts/k8s-build";
 import { ControlPlane, startControlPlane, stopControlPlane } from "../test/harness/control-plane";
 import { installCRDs, REPO, snapshotModule } from "../test/harness/module";
+import { MemoryCgroup } from "../test/harness/cgroup";
 import { freePort, Proc, stopProc } from "../test/harness/proc";
 import { buildModule, makeCert, Tls, waitForLog } from "./modules";
 import { AuditTail, countRequests } from "./scale-audit";
@@ -36,11 +37,13 @@ const fanOutTimeout = (n: number) =>
 const keep = process.env.CHEIRON_KEEP_CONTROL_PLANE === "true";
 
 const procs: Proc[] = [];
+const cgroups: MemoryCgroup[] = [];
 let cp: ControlPlane | undefined;
 let work = "";
 
 async function stopPlane() {
   for (const p of procs.splice(0)) await stopProc(p);
+  for (const c of cgroups.splice(0)) c.remove();
   if (cp) await stopControlPlane(cp, keep);
   if (keep && cp) console.log(`[scale] kept ${cp.dir} (audit log)`);
   cp = undefined;
@@ -97,6 +100,7 @@ async function one(
       watcherPort,
     });
     procs.push(modules.admission, modules.watcher);
+    cgroups.push(...Object.values(modules.cgroups));
     const sampler = new Sampler(modules, Number(new URL(plane.server).port));
     sampler.start();
     const ctx: Ctx = {
@@ -129,10 +133,15 @@ async function one(
     if (last) run.idle = await idle(ctx, IDLE);
     sampler.stop();
     const phases = Object.fromEntries(sampler.peaks);
+    const contained = (role: "watcher" | "admission") => {
+      const cg = modules.cgroups[role];
+      return { limitMiB: cg && cg.limitBytes / 2 ** 20, oomKills: cg?.oomKills() ?? 0 };
+    };
     return {
       ...{ n, fanOut: fan, newNamespaces: nn, floor: floorTimes, floorCpu },
       moduleDuringFloor: during,
       ...{ cheironPeak, overallPeak: sampler.overall(), phases },
+      containment: { watcher: contained("watcher"), admission: contained("admission") },
     };
   } finally {
     view.stop();
