@@ -16,7 +16,7 @@ const compat = new FlatCompat({
 
 export default [
   {
-    ignores: ["**/node_modules", "**/dist", "**/dist-*", "coverage", "jest.config.cjs", "eslint.config.mjs"],
+    ignores: ["**/node_modules", "**/dist", "**/dist-*", "coverage", "jest.config.cjs", "jest.sequencer.cjs", "eslint.config.mjs"],
   },
   ...compat.extends("eslint:recommended", "plugin:@typescript-eslint/recommended"),
   {

@@ -24,14 +24,28 @@ const transformIgnorePatterns = [`/node_modules/(?!(${esm.join("|")})/)`];
 const transform = {
   "^.+\\.[tj]sx?$": [
     "ts-jest",
-    { tsconfig: { allowJs: true, module: "commonjs", esModuleInterop: true, isolatedModules: true }, diagnostics: false },
+    {
+      tsconfig: { allowJs: true, module: "commonjs", esModuleInterop: true, isolatedModules: true },
+      diagnostics: false,
+    },
   ],
 };
-const common = { testEnvironment: "node", transform, transformIgnorePatterns, moduleFileExtensions: ["ts", "js", "mjs", "cjs", "json"] };
+const common = {
+  testEnvironment: "node",
+  transform,
+  transformIgnorePatterns,
+  moduleFileExtensions: ["ts", "js", "mjs", "cjs", "json"],
+};
 
 module.exports = {
+  // The scale test runs last (jest.sequencer.cjs says why).
+  testSequencer: "<rootDir>/jest.sequencer.cjs",
   projects: [
-    { ...common, displayName: "unit", testMatch: ["<rootDir>/src/**/*.test.ts", "<rootDir>/test/unit/**/*.test.ts"] },
+    {
+      ...common,
+      displayName: "unit",
+      testMatch: ["<rootDir>/src/**/*.test.ts", "<rootDir>/test/unit/**/*.test.ts"],
+    },
     {
       ...common,
       displayName: "integration",

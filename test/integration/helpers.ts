@@ -109,6 +109,20 @@ export function moduleWrites(filter: (e: AuditEvent) => boolean = () => true): A
     .filter(filter);
 }
 
+/** Resolves once the module has written nothing in namespace `ns` (a namespaced manager's status too) for quietMs. */
+export async function moduleQuietIn(ns: string, quietMs = 1500, timeoutMs = 20_000) {
+  await eventually(
+    async () => {
+      const at = moduleWrites(e => e.objectRef?.namespace === ns).map(e =>
+        Date.parse(e.stageTimestamp),
+      );
+      expect(Date.now() - Math.max(0, ...at)).toBeGreaterThanOrEqual(quietMs);
+    },
+    timeoutMs,
+    250,
+  );
+}
+
 export const moduleLog = () => readFileSync(process.env.CHEIRON_IT_MODULE_LOG ?? "", "utf8");
 export const moduleLogTail = (lines = 60) =>
   tailFile(process.env.CHEIRON_IT_MODULE_LOG ?? "", lines);
