@@ -35,11 +35,12 @@ describe("settings: credential checks", () => {
 
 describe("settings: transport and workers", () => {
   it.each<[string, Record<string, string>, boolean, number]>([
-    ["the defaults: HTTP/1.1, 8 namespaces at a time", {}, false, 8],
-    ["HTTP/2 on: 32 namespaces at a time", { CHEIRON_API_HTTP2: "true" }, true, 32],
-    ["anything but true keeps HTTP/1.1", { CHEIRON_API_HTTP2: "yes" }, false, 8],
-    ["workers set", { CHEIRON_API_HTTP2: "true", CHEIRON_WORKERS: "12" }, true, 12],
-    ["nonsense workers fall back", { CHEIRON_WORKERS: "0" }, false, 8],
+    ["the defaults: HTTP/2, 32 namespaces at a time", {}, true, 32],
+    ["HTTP/2 off: HTTP/1.1, 8 namespaces at a time", { CHEIRON_API_HTTP2: "false" }, false, 8],
+    ["off, however it is written", { CHEIRON_API_HTTP2: " False " }, false, 8],
+    ["anything but false keeps HTTP/2", { CHEIRON_API_HTTP2: "no" }, true, 32],
+    ["workers set", { CHEIRON_API_HTTP2: "false", CHEIRON_WORKERS: "12" }, false, 12],
+    ["nonsense workers fall back", { CHEIRON_WORKERS: "0" }, true, 32],
   ])("%s", (_name, env, http2, workers) => {
     useEnv(["CHEIRON_API_HTTP2", "CHEIRON_WORKERS"], env);
     expect(settings().apiHttp2).toBe(http2);

@@ -25,9 +25,9 @@ export interface Settings {
   verifyTimeoutMs: number;
   /** A namespace created a moment ago is reconciled this long after its ADDED event (default 5 ms; 0: off). */
   newNamespaceDelayMs: number;
-  /** The API client speaks HTTP/2 when the apiserver offers it (CHEIRON_API_HTTP2=true; default off). */
+  /** The API client speaks HTTP/2 when the apiserver offers it (default; CHEIRON_API_HTTP2=false: HTTP/1.1). */
   apiHttp2: boolean;
-  /** Namespaces reconciled at once (default 8; 32 with HTTP/2, which carries that many writes on 2 connections). */
+  /** Namespaces reconciled at once (default 32, which HTTP/2 carries on 2 connections; 8 over HTTP/1.1). */
   workers: number;
   /** The API client's bound on HTTP/1.1 connections (CHEIRON_API_MAX_CONNECTIONS, default 12). */
   apiMaxConnections: number;
@@ -40,7 +40,7 @@ export interface Settings {
 }
 
 export function settings(): Settings {
-  const apiHttp2 = process.env.CHEIRON_API_HTTP2 === "true";
+  const apiHttp2 = process.env.CHEIRON_API_HTTP2?.trim().toLowerCase() !== "false";
   return {
     resyncSeconds: num("CHEIRON_RESYNC_SECONDS", 300, 5),
     retryBaseMs: num("CHEIRON_RETRY_BASE_MS", 1000, 10),

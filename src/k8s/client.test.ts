@@ -73,7 +73,7 @@ const client = (opts: ConstructorParameters<typeof ApiClient>[1] = {}) =>
       authorization: async () => "Bearer t0ken",
       invalidate: () => undefined,
     },
-    { http2: true, ...opts }, // HTTP/2 is opt-in (CHEIRON_API_HTTP2=true); these tests turn it on
+    { http2: true, ...opts }, // HTTP/2 whatever the environment says (CHEIRON_API_HTTP2=false turns it off)
   );
 
 describe.each(["http/1.1", "h2"] as const)("ApiClient against a server speaking %s", protocol => {
@@ -196,7 +196,7 @@ describe("ApiClient over HTTP/2", () => {
   beforeEach(() => (port = servers.h2.port));
 
   it.each([
-    ["unset", undefined, "http/1.1"],
+    ["unset", undefined, "h2"],
     ["false", "false", "http/1.1"],
     ["true", "true", "h2"],
   ])("with CHEIRON_API_HTTP2 %s it speaks what it was told", async (_n, env, expected) => {

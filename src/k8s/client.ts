@@ -1,12 +1,13 @@
 // Cheiron's one API client: the configuration loaded once, one transport with a fixed bound on connections
-// (kubernetes-fluent-client opens a new TLS connection per call and keeps it 10 minutes): a keep-alive HTTP/1.1
-// pool of CHEIRON_API_MAX_CONNECTIONS, or, with CHEIRON_API_HTTP2=true and an apiserver that offers h2, streams
-// over CHEIRON_API_HTTP2_CONNECTIONS connections (docs/benchmarks.md has the trade-off). A deadline on every
-// request, errors that keep their status code, fieldManager=cheiron on every write, and 429s retried after
-// Retry-After. Watches use their own sockets (one each, see watch.ts) so a long-lived stream never holds a
-// pooled connection.
+// (kubernetes-fluent-client opens a new TLS connection per call and keeps it 10 minutes): streams over
+// CHEIRON_API_HTTP2_CONNECTIONS HTTP/2 connections when the apiserver offers h2 (it does), or a keep-alive
+// HTTP/1.1 pool of CHEIRON_API_MAX_CONNECTIONS where it does not or CHEIRON_API_HTTP2=false (docs/benchmarks.md
+// has the trade-off). A deadline on every request, errors that keep their status code, fieldManager=cheiron on
+// every write, and 429s retried after Retry-After. Watches use their own sockets (one each, see watch.ts) so a
+// long-lived stream never holds a pooled connection.
 import https from "node:https";
 import tls from "node:tls";
+import { Log } from "pepr";
 import { ApiError, toApiError } from "./api-error";
 import { ApiConfig, loadApiConfig } from "./config";
 import { FIELD_MANAGER } from "../constants";
@@ -33,7 +34,7 @@ export interface RequestOptions {
 export interface ClientOptions {
   /** Upper bound on HTTP/1.1 pooled connections to the apiserver (default CHEIRON_API_MAX_CONNECTIONS or 12). */
   maxConnections?: number;
-  /** HTTP/2 when the server offers it (default: only with CHEIRON_API_HTTP2=true). */
+  /** HTTP/2 when the server offers it (default: yes, unless CHEIRON_API_HTTP2=false). */
   http2?: boolean;
   /** HTTP/2 connections, at most maxConnections (default CHEIRON_API_HTTP2_CONNECTIONS or 2). */
   http2Connections?: number;
@@ -196,10 +197,25 @@ export class ApiClient {
   }
 
   private transport(): Promise<Transport> {
-    this.chosen ??= this.choose().catch(e => {
-      this.chosen = undefined;
-      throw e;
-    });
+    this.chosen ??= this.choose().then(
+      t => {
+        Log.info(
+          t.protocol === "h2"
+            ? {
+                protocol: t.protocol,
+                connections: this.http2Connections,
+                maxInFlight: this.maxInFlight,
+              }
+            : { protocol: t.protocol, connections: this.maxConnections, http2: this.http2 },
+          "Cheiron API client connected",
+        );
+        return t;
+      },
+      e => {
+        this.chosen = undefined;
+        throw e;
+      },
+    );
     return this.chosen;
   }
 

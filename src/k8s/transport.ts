@@ -1,6 +1,6 @@
-// How a request reaches the apiserver. By default HTTP/1.1: a keep-alive pool with a fixed bound (below). With
-// CHEIRON_API_HTTP2=true, HTTP/2 (transport-h2.ts) when the server offers it, as kube-apiserver does: many
-// requests in flight over one or two connections; a server (or proxy) that does not still gets the pool.
+// How a request reaches the apiserver. By default HTTP/2 (transport-h2.ts) when the server offers it, as
+// kube-apiserver does: many requests in flight over one or two connections. A server (or proxy) that does not,
+// or CHEIRON_API_HTTP2=false, gets HTTP/1.1: a keep-alive pool with a fixed bound (below).
 import https from "node:https";
 import { ApiError } from "./api-error";
 

@@ -1,7 +1,8 @@
 // Scale through the real apiserver: a cluster manager over 600 namespaces x 3 ServiceAccounts makes exactly the
 // minimum writes (600 Secrets + 1,800 ServiceAccount patches) and the module keeps its connections to the
-// apiserver within its pool's bound (kubernetes-fluent-client alone would open one per write and keep it 10 min).
-// The opt-in HTTP/2 transport is checked against the same apiserver: negotiated, and many streams on 2 connections.
+// apiserver within its transport's bound (kubernetes-fluent-client alone would open one per write and keep it 10
+// min). Both transports are checked against the same apiserver: HTTP/2 (the default) negotiated with many streams
+// on 2 connections, and the HTTP/1.1 pool (CHEIRON_API_HTTP2=false) never past its bound.
 import { ApiClient } from "../../src/k8s/client";
 import { loadApiConfig } from "../../src/k8s/config";
 import { runBounded } from "../../src/controllers/bounded";
@@ -16,9 +17,12 @@ import {
   uid,
 } from "./helpers";
 import { countConnections, modulePids } from "../harness/sockets";
+import { settings } from "../../src/settings";
 
 const N = 600;
-const POOL_BOUND = 12; // CHEIRON_API_MAX_CONNECTIONS' default
+/** New connections the module may open: its HTTP/2 connections, or its HTTP/1.1 pool's bound. */
+const moduleBound = () =>
+  settings().apiHttp2 ? settings().apiHttp2Connections : settings().apiMaxConnections;
 
 describeCluster("scale: one pooled client, minimum writes", () => {
   const run = uid();
@@ -28,7 +32,7 @@ describeCluster("scale: one pooled client, minimum writes", () => {
 
   beforeAll(async () => {
     process.env.KUBECONFIG = kubeconfig();
-    admin = new ApiClient(loadApiConfig(), { maxConnections: 16 });
+    admin = new ApiClient(loadApiConfig(), { maxConnections: 16, http2: false });
     await runBounded(
       namespaces.map(name => async () => {
         await admin.create("/api/v1/namespaces", { metadata: { name, labels: { scale: run } } });
@@ -115,12 +119,36 @@ describeCluster("scale: one pooled client, minimum writes", () => {
     expect(by("secrets")).toBe(N);
     expect(by("serviceaccounts")).toBe(3 * N);
     expect(writes.filter(e => (e.responseStatus?.code ?? 200) >= 300)).toEqual([]);
-    // The pool never grows past its bound, whatever the number of writes; watches hold one socket each.
-    expect(peak.n - before).toBeLessThanOrEqual(POOL_BOUND);
+    // The transport never grows past its bound, whatever the number of writes; watches hold one socket each.
+    expect(peak.n - before).toBeLessThanOrEqual(moduleBound());
     expect(peak.n).toBeLessThan(32);
   }, 400_000);
 
-  it("with CHEIRON_API_HTTP2=true, speaks HTTP/2 to the apiserver: 600 reads in flight over 2 connections", async () => {
+  it("HTTP/1.1 (CHEIRON_API_HTTP2=false): 600 reads in flight never open more than the pool's 12 connections", async () => {
+    const port = Number(new URL(loadApiConfig().server).port);
+    const before = countConnections(process.pid, port);
+    const h1 = new ApiClient(loadApiConfig(), { http2: false, maxConnections: 12 });
+    const peak = { n: 0 };
+    const sampler = setInterval(
+      () => (peak.n = Math.max(peak.n, countConnections(process.pid, port) - before)),
+      20,
+    );
+    try {
+      const reads = await Promise.all(
+        namespaces.map(n => h1.get<{ metadata: { name: string } }>(`/api/v1/namespaces/${n}`)),
+      );
+      expect(reads.map(r => r.metadata.name)).toEqual(namespaces);
+      expect(await h1.protocol()).toBe("http/1.1");
+      peak.n = Math.max(peak.n, countConnections(process.pid, port) - before);
+      expect(peak.n).toBeGreaterThan(1); // many in flight used the pool...
+      expect(peak.n).toBeLessThanOrEqual(12); // ...never past its bound
+    } finally {
+      clearInterval(sampler);
+      h1.close();
+    }
+  }, 60_000);
+
+  it("HTTP/2 (the default): negotiated with the apiserver, 600 reads in flight over 2 connections", async () => {
     const port = Number(new URL(loadApiConfig().server).port);
     const before = countConnections(process.pid, port);
     const h2 = new ApiClient(loadApiConfig(), { http2: true, http2Connections: 2 });
