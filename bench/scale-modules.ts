@@ -37,14 +37,24 @@ const profile = (name: string): string[] =>
 const extraNodeArgs = (): string[] =>
   (process.env.BENCH_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
 
+/** The module's two processes, as its two Deployments. */
+export type Role = "admission" | "watcher";
+
 export interface Modules {
   admission: Proc;
   watcher: Proc;
   /** The memory cgroup each runs in (its Deployment's memory limit), if this machine allows cgroups. */
-  cgroups: Partial<Record<"admission" | "watcher", MemoryCgroup>>;
+  cgroups: Partial<Record<Role, MemoryCgroup>>;
 }
 
-type Role = "admission" | "watcher";
+/** Each process's memory limit (absent: uncontained) and the OOM kills in its cgroup so far. */
+export function containmentOf(m: Modules): Record<Role, { limitMiB?: number; oomKills: number }> {
+  const of = (role: Role) => {
+    const cg = m.cgroups[role];
+    return { limitMiB: cg && cg.limitBytes / 2 ** 20, oomKills: cg?.oomKills() ?? 0 };
+  };
+  return { watcher: of("watcher"), admission: of("admission") };
+}
 
 /** limits.memory of the two Deployments in the manifest `pepr build` wrote next to the bundle, in bytes. */
 export function deploymentMemoryLimits(bundle: string): Partial<Record<Role, number>> {
@@ -151,7 +161,7 @@ export const apiConnections = (pid: number, apiPort: number) =>
 /** Samples both processes every 250 ms; peaks are kept per phase (set `phase` as the run goes). */
 export class Sampler {
   phase = "start";
-  readonly peaks = new Map<string, Record<"watcher" | "admission", Peak>>();
+  readonly peaks = new Map<string, Record<Role, Peak>>();
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -169,7 +179,7 @@ export class Sampler {
   }
 
   /** One reading now, also folded into the current phase's peak. */
-  sample(): Record<"watcher" | "admission", Peak> {
+  sample(): Record<Role, Peak> {
     const read = (p: Proc): Peak => {
       const pid = p.child.pid ?? 0;
       try {
@@ -192,10 +202,9 @@ export class Sampler {
   }
 
   /** The peak over every phase. */
-  overall(): Record<"watcher" | "admission", Peak> {
+  overall(): Record<Role, Peak> {
     const all = [...this.peaks.values()];
-    const max = (k: "watcher" | "admission", f: keyof Peak) =>
-      Math.max(0, ...all.map(p => p[k][f]));
+    const max = (k: Role, f: keyof Peak) => Math.max(0, ...all.map(p => p[k][f]));
     return {
       watcher: { rssMB: max("watcher", "rssMB"), connections: max("watcher", "connections") },
       admission: { rssMB: max("admission", "rssMB"), connections: max("admission", "connections") },

@@ -4,11 +4,11 @@ import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { REPO } from "../test/harness/module";
-import type { Peak } from "./scale-modules";
+import type { containmentOf, Peak, Role } from "./scale-modules";
 import type { FanOut, NewNamespaces } from "./scale-phases";
 import { chart } from "./scale-svg";
 
-type Peaks = Record<"watcher" | "admission", Peak>;
+type Peaks = Record<Role, Peak>;
 
 export interface NResult {
   n: number;
@@ -24,7 +24,7 @@ export interface NResult {
   overallPeak: Peaks;
   phases: Record<string, Peaks>;
   /** The memory cgroup each module process ran in (its Deployment's limit; absent: uncontained) and OOM kills. */
-  containment?: Record<"watcher" | "admission", { limitMiB?: number; oomKills: number }>;
+  containment?: ReturnType<typeof containmentOf>;
 }
 
 export interface Run {

@@ -20,7 +20,7 @@ import { buildModule, makeCert, Tls, waitForLog } from "./modules";
 import { AuditTail, countRequests } from "./scale-audit";
 import { applyWebhooks, createSet, secs } from "./scale-cluster";
 import { Api } from "./scale-kube";
-import { Sampler, startModules, waitForController } from "./scale-modules";
+import { containmentOf, Sampler, startModules, waitForController } from "./scale-modules";
 import { baselineNamespaces } from "./scale-baseline";
 import { CpuMeter } from "./scale-cpu";
 import { CHEIRON_SET, Ctx, fanOut, floor, idle, newNamespaces } from "./scale-phases";
@@ -133,15 +133,11 @@ async function one(
     if (last) run.idle = await idle(ctx, IDLE);
     sampler.stop();
     const phases = Object.fromEntries(sampler.peaks);
-    const contained = (role: "watcher" | "admission") => {
-      const cg = modules.cgroups[role];
-      return { limitMiB: cg && cg.limitBytes / 2 ** 20, oomKills: cg?.oomKills() ?? 0 };
-    };
     return {
       ...{ n, fanOut: fan, newNamespaces: nn, floor: floorTimes, floorCpu },
       moduleDuringFloor: during,
       ...{ cheironPeak, overallPeak: sampler.overall(), phases },
-      containment: { watcher: contained("watcher"), admission: contained("admission") },
+      containment: containmentOf(modules),
     };
   } finally {
     view.stop();
