@@ -48,6 +48,18 @@ describe("settings: transport and workers", () => {
   });
 });
 
+describe("settings: ServiceAccount writes at once", () => {
+  it.each<[string, Record<string, string>, number]>([
+    ["the default: 16, under the apiserver's 25 idle connections per webhook", {}, 16],
+    ["set", { CHEIRON_ADMITTED_WRITES: "8" }, 8],
+    ["zero falls back", { CHEIRON_ADMITTED_WRITES: "0" }, 16],
+    ["not a number falls back", { CHEIRON_ADMITTED_WRITES: "lots" }, 16],
+  ])("%s", (_name, env, expected) => {
+    useEnv(["CHEIRON_ADMITTED_WRITES"], env);
+    expect(settings().admittedWrites).toBe(expected);
+  });
+});
+
 describe("settings: the API client", () => {
   const keys = [
     "CHEIRON_API_MAX_CONNECTIONS",

@@ -1,8 +1,14 @@
 // Writing imagePullSecrets and Cheiron's annotations onto ServiceAccounts.
 import type { ReferenceMerge, ServiceAccountRef } from "../domain/model";
+import { settings } from "../settings";
 import { apiClient } from "./client";
+import { Limiter } from "./limiter";
 import { paths } from "./paths";
 import { annotationOps, PatchOp } from "./patches";
+
+let admitted: Limiter | undefined;
+/** The bound on ServiceAccount writes in flight (each calls the admission webhooks): settings().admittedWrites. */
+const admittedWrites = () => (admitted ??= new Limiter(settings().admittedWrites));
 
 /**
  * Applies a merge result with a JSON Patch carrying the object's resourceVersion, so a concurrent change
@@ -21,5 +27,7 @@ export async function patchServiceAccountReferences(
     ops.push({ op: "remove", path: "/imagePullSecrets" });
   }
   ops.push(...annotationOps(sa, merge.annotations));
-  return apiClient().patch(paths.serviceAccount(sa.namespace, sa.name), ops);
+  return admittedWrites().run(() =>
+    apiClient().patch(paths.serviceAccount(sa.namespace, sa.name), ops),
+  );
 }

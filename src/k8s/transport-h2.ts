@@ -6,6 +6,7 @@ import http2 from "node:http2";
 import { isIP } from "node:net";
 import tls from "node:tls";
 import { ApiError } from "./api-error";
+import { Limiter } from "./limiter";
 import { networkError, timeoutError, Transport, WireRequest, WireResponse } from "./transport";
 
 const { NGHTTP2_CANCEL, NGHTTP2_REFUSED_STREAM } = http2.constants;
@@ -60,8 +61,7 @@ export class H2Transport implements Transport {
   private readonly opening: (Promise<Conn> | undefined)[];
   private next = 0;
   private closed = false;
-  private inFlight = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly inFlight: Limiter;
 
   constructor(
     private readonly origin: URL,
@@ -72,14 +72,14 @@ export class H2Transport implements Transport {
     private readonly connectTimeoutMs: number,
     private spare?: tls.TLSSocket,
   ) {
+    this.inFlight = new Limiter(maxInFlight);
     this.conns = new Array(connections).fill(undefined);
     this.opening = new Array(connections).fill(undefined);
   }
 
-  async send(r: WireRequest): Promise<WireResponse> {
+  send(r: WireRequest): Promise<WireResponse> {
     const deadline = Date.now() + r.timeoutMs;
-    await this.acquire();
-    try {
+    return this.inFlight.run(async () => {
       for (let attempt = 1; ; attempt++) {
         const conn = await this.conn();
         try {
@@ -89,23 +89,7 @@ export class H2Transport implements Transport {
           throw e instanceof Refused ? networkError(r.label, e) : e;
         }
       }
-    } finally {
-      this.release();
-    }
-  }
-
-  private acquire(): Promise<void> | void {
-    if (this.inFlight < this.maxInFlight) {
-      this.inFlight++;
-      return;
-    }
-    return new Promise<void>(r => this.waiting.push(r)); // release() hands its slot over
-  }
-
-  private release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.inFlight--;
+    });
   }
 
   close(): void {

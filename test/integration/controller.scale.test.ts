@@ -18,6 +18,8 @@ import {
 } from "./helpers";
 import { countConnections, modulePids } from "../harness/sockets";
 import { settings } from "../../src/settings";
+import { peakOverlap } from "../harness/overlap";
+import { micros } from "../../bench/scale-audit";
 
 const N = 600;
 /** New connections the module may open: its HTTP/2 connections, or its HTTP/1.1 pool's bound. */
@@ -118,6 +120,16 @@ describeCluster("scale: one pooled client, minimum writes", () => {
     );
     expect(by("secrets")).toBe(N);
     expect(by("serviceaccounts")).toBe(3 * N);
+    // Each ServiceAccount write calls the webhooks: never more at once than CHEIRON_ADMITTED_WRITES (at the
+    // apiserver a request is open from its receipt to its response, so it was open at least as long here).
+    const saInFlight = peakOverlap(
+      writes
+        .filter(e => e.objectRef?.resource === "serviceaccounts")
+        .map(e => [micros(e.requestReceivedTimestamp), micros(e.stageTimestamp)] as const),
+    );
+    console.log(`[scale] ServiceAccount writes in flight at the apiserver: at most ${saInFlight}`);
+    expect(saInFlight).toBeGreaterThan(1);
+    expect(saInFlight).toBeLessThanOrEqual(settings().admittedWrites);
     expect(writes.filter(e => (e.responseStatus?.code ?? 200) >= 300)).toEqual([]);
     // The transport never grows past its bound, whatever the number of writes; watches hold one socket each.
     expect(peak.n - before).toBeLessThanOrEqual(moduleBound());

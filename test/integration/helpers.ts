@@ -91,6 +91,7 @@ export interface AuditEvent {
   user: { username: string };
   objectRef?: { resource?: string; namespace?: string; name?: string; subresource?: string };
   responseStatus?: { code?: number };
+  requestReceivedTimestamp: string;
   stageTimestamp: string;
 }
 
