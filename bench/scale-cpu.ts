@@ -38,6 +38,25 @@ export class CpuMeter {
   }
 }
 
+/**
+ * Resolves once the named processes together used less than `busy` CPU-seconds per second over a whole
+ * `windowMs` (they have digested what they were sent), or after `timeoutMs`; returns the milliseconds waited.
+ */
+export async function waitCpuIdle(
+  meter: CpuMeter,
+  names: string[],
+  { busy = 0.05, windowMs = 1000, timeoutMs = 60_000 } = {},
+): Promise<number> {
+  const t0 = Date.now();
+  const used = (c: CpuTimes) => names.reduce((sum, n) => sum + (c[n] ?? 0), 0);
+  while (Date.now() - t0 < timeoutMs) {
+    const before = meter.read();
+    await new Promise(r => setTimeout(r, windowMs));
+    if (used(meter.since(before)) < (busy * windowMs) / 1000) break;
+  }
+  return Date.now() - t0;
+}
+
 export function formatCpu(c: CpuTimes): string {
   const total = Object.values(c).reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
   return `${Object.entries(c)

@@ -47,6 +47,17 @@ export async function readAdmissionSlow(api: Api): Promise<AdmissionSlow> {
   };
 }
 
+/** Calls of Cheiron's webhooks so far (all durations), from the same histogram's `_count` lines. */
+export async function readWebhookCalls(api: Api): Promise<number> {
+  const r = await api.call("GET", "/metrics", undefined);
+  const text = typeof r.body === "string" ? r.body : "";
+  const metric = "apiserver_admission_webhook_admission_duration_seconds_count{";
+  return text
+    .split("\n")
+    .filter(l => l.startsWith(metric) && l.includes("cheiron"))
+    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(" ") + 1)), 0);
+}
+
 export function diffSlow(a: AdmissionSlow, b: AdmissionSlow): AdmissionSlow {
   return {
     namespaceLifecycle: b.namespaceLifecycle - a.namespaceLifecycle,

@@ -1,10 +1,11 @@
 // The measured phases of one N: fan-out of a new manager, new namespaces one by one, the floor (the same
 // writes made by a minimal client), and idle.
 import type { Baseline } from "./scale-baseline";
-import { CpuMeter, formatCpu } from "./scale-cpu";
-import { diffSlow, readAdmissionSlow } from "./scale-metrics";
+import { CpuMeter, formatCpu, waitCpuIdle } from "./scale-cpu";
+import { diffSlow, readAdmissionSlow, readWebhookCalls } from "./scale-metrics";
 import { performance } from "node:perf_hooks";
 import { sleep } from "../test/harness/proc";
+import { peakOverlap } from "../test/harness/overlap";
 import { percentile } from "./load";
 import { AuditTail, classifyWrites, countRequests, WRITE_VERBS } from "./scale-audit";
 import { applyManager, createNamespace, createSet, EXTRA_SAS, names, secs } from "./scale-cluster";
@@ -28,6 +29,7 @@ export async function fanOut(ctx: Ctx, n: number, timeoutMs: number) {
   const prefix = `c${n}`;
   const { view, audit } = ctx;
   ctx.sampler.phase = `fanout`;
+  const calls0 = await readWebhookCalls(ctx.api);
   const cpu0 = ctx.cpu.read();
   const t0 = Date.now();
   await applyManager(ctx.api, CHEIRON_SET);
@@ -47,7 +49,15 @@ export async function fanOut(ctx: Ctx, n: number, timeoutMs: number) {
   const cpu = ctx.cpu.since(cpu0);
   const after = ctx.sampler.sample();
   const quietAt = await audit.waitQuiet(t0, 3000, 60_000, true);
-  const writes = classifyWrites(audit.moduleCalls(t0, quietAt + 1));
+  const calls = audit.moduleCalls(t0, quietAt + 1);
+  const writes = classifyWrites(calls);
+  /** The module's ServiceAccount writes open at the apiserver at once, at the most (each calls the webhook). */
+  const serviceAccountWritesInFlight = peakOverlap(
+    calls
+      .filter(e => e.resource === "serviceaccounts" && WRITE_VERBS.includes(e.verb))
+      .map(e => [e.received, e.done] as const),
+  );
+  const webhookCalls = (await readWebhookCalls(ctx.api)) - calls0;
   const result = {
     converged,
     seconds: converged ? (end - t0) / 1000 : NaN,
@@ -61,13 +71,17 @@ export async function fanOut(ctx: Ctx, n: number, timeoutMs: number) {
     },
     afterFanOut: after,
     cpu,
+    /** Calls of Cheiron's webhooks by the apiserver (one per ServiceAccount patch is the minimum). */
+    webhookCalls,
+    serviceAccountWritesInFlight,
   };
   console.log(`[scale] N=${n} fan-out CPU seconds: ${formatCpu(cpu)}`);
   console.log(
     `[scale] N=${n} fan-out: ${converged ? `${result.seconds.toFixed(2)} s` : "NOT converged"},` +
       ` ${writes.work} writes to Secrets and ServiceAccounts (minimum ${4 * n}),` +
       ` ${writes.events} events, ${writes.status} status, ${writes.other} other;` +
-      ` Ready ${readyAfterLastWriteMs.toFixed(0)} ms after the last write was seen`,
+      ` Ready ${readyAfterLastWriteMs.toFixed(0)} ms after the last write was seen; webhook calls ${webhookCalls},` +
+      ` ServiceAccount writes in flight at most ${serviceAccountWritesInFlight}`,
   );
   return result;
 }
@@ -208,9 +222,11 @@ const dockerConfig = Buffer.from(
 export async function floor(ctx: Ctx, n: number, concurrencies: number[]) {
   ctx.sampler.phase = "floor-setup";
   const list = await createSet(ctx.api, ctx.view, `f${n}`, "floor", n);
+  await waitCpuIdle(ctx.cpu, ["watcher", "admission"]); // as before the fan-out
   ctx.sampler.phase = "floor";
   const out: Record<string, number> = {};
   const cpu: Record<string, Record<string, number>> = {};
+  const calls: Record<string, number> = {};
   for (const c of concurrencies) {
     const api = new Api(ctx.server, ctx.adminToken, ctx.api.ca, c);
     const name = `floor-c${c}`;
@@ -226,6 +242,7 @@ export async function floor(ctx: Ctx, n: number, concurrencies: number[]) {
       data: { ".dockerconfigjson": dockerConfig },
     });
     const patch = { imagePullSecrets: [{ name }] };
+    const calls0 = await readWebhookCalls(ctx.api);
     const cpu0 = ctx.cpu.read();
     const t0 = performance.now();
     await bounded(items, c, async ({ ns, sa }) => {
@@ -241,13 +258,15 @@ export async function floor(ctx: Ctx, n: number, concurrencies: number[]) {
     });
     out[`c${c}`] = (performance.now() - t0) / 1000;
     cpu[`c${c}`] = ctx.cpu.since(cpu0);
+    const webhookCalls = (await readWebhookCalls(ctx.api)) - calls0;
     api.close();
     console.log(
       `[scale] N=${n} floor at concurrency ${c}: ${out[`c${c}`].toFixed(2)} s for ${items.length} writes;` +
-        ` CPU seconds: ${formatCpu(cpu[`c${c}`])}`,
+        ` CPU seconds: ${formatCpu(cpu[`c${c}`])}; webhook calls ${webhookCalls}`,
     );
+    calls[`c${c}`] = webhookCalls;
   }
-  return { times: out, cpu };
+  return { times: out, cpu, webhookCalls: calls };
 }
 
 /** Module requests (watches excluded) while nothing changes for seconds. */

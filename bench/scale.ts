@@ -22,7 +22,7 @@ import { applyWebhooks, createSet, secs } from "./scale-cluster";
 import { Api } from "./scale-kube";
 import { containmentOf, Sampler, startModules, waitForController } from "./scale-modules";
 import { baselineNamespaces } from "./scale-baseline";
-import { CpuMeter } from "./scale-cpu";
+import { CpuMeter, waitCpuIdle } from "./scale-cpu";
 import { CHEIRON_SET, Ctx, fanOut, floor, idle, newNamespaces } from "./scale-phases";
 import { machine, NResult, printTable, problems, Run, targets, writeFiles } from "./scale-report";
 import { View } from "./scale-view";
@@ -78,7 +78,6 @@ async function one(
   await view.start();
   const audit = new AuditTail(plane.auditLog);
   try {
-    await createSet(api, view, `c${n}`, CHEIRON_SET, n);
     const apiPath = randomBytes(32).toString("hex");
     const [admissionPort, watcherPort] = [await freePort(), await freePort()];
     await applyWebhooks(
@@ -122,19 +121,32 @@ async function one(
     ]).catch(e => console.warn(`[scale] ${e instanceof Error ? e.message.split("\n")[0] : e}`));
     await audit.waitQuiet(t0, 3000, 180_000);
     console.log(`[scale] both module processes started and quiet after ${secs(t0)} s`);
+    // The namespaces are created with the module running, as in a cluster where Cheiron was installed first:
+    // the webhook admits their ServiceAccounts and the watcher caches them. The floor's set is created the
+    // same way later, so both phases meet processes that have served the same kind of traffic (before, the
+    // fan-out met a webhook that had served no request at all, the floor one that had just served 4,000).
+    await createSet(api, view, `c${n}`, CHEIRON_SET, n);
+    const settled = await waitCpuIdle(ctx.cpu, ["watcher", "admission"]);
+    console.log(
+      `[scale] module processes idle ${(settled / 1000).toFixed(1)} s after the namespaces`,
+    );
 
     const fan = await fanOut(ctx, n, fanOutTimeout(n));
     const nn = n >= 1000 && fan.converged ? await newNamespaces(ctx, n) : undefined;
     if (nn) nn.baseline = await baselineNamespaces(ctx, n);
     const cheironPeak = sampler.overall();
     const tFloor = Date.now();
-    const { times: floorTimes, cpu: floorCpu } = await floor(ctx, n, [8, 32]);
+    const {
+      times: floorTimes,
+      cpu: floorCpu,
+      webhookCalls: floorWebhookCalls,
+    } = await floor(ctx, n, [8, 32]);
     const during = countRequests(audit.moduleCalls(tFloor).filter(e => e.verb !== "watch"));
     if (last) run.idle = await idle(ctx, IDLE);
     sampler.stop();
     const phases = Object.fromEntries(sampler.peaks);
     return {
-      ...{ n, fanOut: fan, newNamespaces: nn, floor: floorTimes, floorCpu },
+      ...{ n, fanOut: fan, newNamespaces: nn, floor: floorTimes, floorCpu, floorWebhookCalls },
       moduleDuringFloor: during,
       ...{ cheironPeak, overallPeak: sampler.overall(), phases },
       containment: containmentOf(modules),
