@@ -50,10 +50,10 @@ describe("settings: transport and workers", () => {
 
 describe("settings: ServiceAccount writes at once", () => {
   it.each<[string, Record<string, string>, number]>([
-    ["the default: 16, under the apiserver's 25 idle connections per webhook", {}, 16],
+    ["the default: 24, under the apiserver's 25 idle connections per webhook", {}, 24],
     ["set", { CHEIRON_ADMITTED_WRITES: "8" }, 8],
-    ["zero falls back", { CHEIRON_ADMITTED_WRITES: "0" }, 16],
-    ["not a number falls back", { CHEIRON_ADMITTED_WRITES: "lots" }, 16],
+    ["zero falls back", { CHEIRON_ADMITTED_WRITES: "0" }, 24],
+    ["not a number falls back", { CHEIRON_ADMITTED_WRITES: "lots" }, 24],
   ])("%s", (_name, env, expected) => {
     useEnv(["CHEIRON_ADMITTED_WRITES"], env);
     expect(settings().admittedWrites).toBe(expected);
