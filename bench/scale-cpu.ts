@@ -57,6 +57,23 @@ export async function waitCpuIdle(
   return Date.now() - t0;
 }
 
+/**
+ * The processes a measured phase waits on: the module's two and the control plane's three. After a setup,
+ * kube-controller-manager goes on creating each namespace's `kube-root-ca.crt` at its client rate (20/s) well
+ * after the ServiceAccounts exist; a phase that starts then shares the machine with that backlog.
+ */
+export const SETTLE_PROCESSES = [
+  "watcher",
+  "admission",
+  "kube-controller-manager",
+  "kube-apiserver",
+  "etcd",
+];
+
+/** Until the module and the control plane are idle together (under 0.15 of a core for a second). */
+export const waitSettled = (meter: CpuMeter) =>
+  waitCpuIdle(meter, SETTLE_PROCESSES, { busy: 0.15, timeoutMs: 600_000 });
+
 export function formatCpu(c: CpuTimes): string {
   const total = Object.values(c).reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
   return `${Object.entries(c)

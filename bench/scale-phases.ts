@@ -1,7 +1,7 @@
 // The measured phases of one N: fan-out of a new manager, new namespaces one by one, the floor (the same
 // writes made by a minimal client), and idle.
 import type { Baseline } from "./scale-baseline";
-import { CpuMeter, formatCpu, waitCpuIdle } from "./scale-cpu";
+import { CpuMeter, formatCpu, waitSettled } from "./scale-cpu";
 import { diffSlow, readAdmissionSlow, readWebhookCalls } from "./scale-metrics";
 import { performance } from "node:perf_hooks";
 import { sleep } from "../test/harness/proc";
@@ -222,7 +222,8 @@ const dockerConfig = Buffer.from(
 export async function floor(ctx: Ctx, n: number, concurrencies: number[]) {
   ctx.sampler.phase = "floor-setup";
   const list = await createSet(ctx.api, ctx.view, `f${n}`, "floor", n);
-  await waitCpuIdle(ctx.cpu, ["watcher", "admission"]); // as before the fan-out
+  const settled = await waitSettled(ctx.cpu); // as before the fan-out
+  console.log(`[scale] module and control plane idle ${(settled / 1000).toFixed(1)} s after them`);
   ctx.sampler.phase = "floor";
   const out: Record<string, number> = {};
   const cpu: Record<string, Record<string, number>> = {};

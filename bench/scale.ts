@@ -22,7 +22,7 @@ import { applyWebhooks, createSet, secs } from "./scale-cluster";
 import { Api } from "./scale-kube";
 import { containmentOf, Sampler, startModules, waitForController } from "./scale-modules";
 import { baselineNamespaces } from "./scale-baseline";
-import { CpuMeter, waitCpuIdle } from "./scale-cpu";
+import { CpuMeter, waitSettled } from "./scale-cpu";
 import { CHEIRON_SET, Ctx, fanOut, floor, idle, newNamespaces } from "./scale-phases";
 import { machine, NResult, printTable, problems, Run, targets, writeFiles } from "./scale-report";
 import { View } from "./scale-view";
@@ -126,9 +126,9 @@ async function one(
     // same way later, so both phases meet processes that have served the same kind of traffic (before, the
     // fan-out met a webhook that had served no request at all, the floor one that had just served 4,000).
     await createSet(api, view, `c${n}`, CHEIRON_SET, n);
-    const settled = await waitCpuIdle(ctx.cpu, ["watcher", "admission"]);
+    const settled = await waitSettled(ctx.cpu);
     console.log(
-      `[scale] module processes idle ${(settled / 1000).toFixed(1)} s after the namespaces`,
+      `[scale] module and control plane idle ${(settled / 1000).toFixed(1)} s after the namespaces`,
     );
 
     const fan = await fanOut(ctx, n, fanOutTimeout(n));
