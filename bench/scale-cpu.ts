@@ -58,9 +58,9 @@ export async function waitCpuIdle(
 }
 
 /**
- * The processes a measured phase waits on: the module's two and the control plane's three. After a setup,
- * kube-controller-manager goes on creating each namespace's `kube-root-ca.crt` at its client rate (20/s) well
- * after the ServiceAccounts exist; a phase that starts then shares the machine with that backlog.
+ * The processes a measured phase waits on: the module's two and the control plane's three, so that the phase
+ * does not share the 2 cores with what is left of the setup before it (in the runs so far that wait found
+ * everything idle within 2 s; it is there so that a slow setup cannot leak into a measurement).
  */
 export const SETTLE_PROCESSES = [
   "watcher",
@@ -70,9 +70,11 @@ export const SETTLE_PROCESSES = [
   "etcd",
 ];
 
-/** Until the module and the control plane are idle together (under 0.15 of a core for a second). */
-export const waitSettled = (meter: CpuMeter) =>
-  waitCpuIdle(meter, SETTLE_PROCESSES, { busy: 0.15, timeoutMs: 600_000 });
+/** Until the module and the control plane are idle together (under 0.15 of a core for a second); logs the wait. */
+export async function waitSettled(meter: CpuMeter, after: string): Promise<void> {
+  const ms = await waitCpuIdle(meter, SETTLE_PROCESSES, { busy: 0.15, timeoutMs: 600_000 });
+  console.log(`[scale] module and control plane idle ${(ms / 1000).toFixed(1)} s after ${after}`);
+}
 
 export function formatCpu(c: CpuTimes): string {
   const total = Object.values(c).reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);

@@ -10,6 +10,17 @@ export interface AdmissionSlow {
   cheironWebhook: number;
 }
 
+const WEBHOOK_DURATION = "apiserver_admission_webhook_admission_duration_seconds";
+
+/** The sum of the sample lines that start with `prefix` and that `match` accepts. */
+function sumLines(text: string, prefix: string, match: (l: string) => boolean): number {
+  let sum = 0;
+  for (const line of text.split("\n"))
+    if (line.startsWith(prefix) && match(line))
+      sum += Number(line.slice(line.lastIndexOf(" ") + 1));
+  return sum;
+}
+
 /** Counts above `le` from the text of histogram `metric` for the lines `match` accepts. */
 export function countAbove(
   text: string,
@@ -17,20 +28,17 @@ export function countAbove(
   le: string,
   match: (l: string) => boolean,
 ) {
-  let count = 0;
-  let below = 0;
-  for (const line of text.split("\n")) {
-    if (!line.startsWith(metric) || !match(line)) continue;
-    const value = Number(line.slice(line.lastIndexOf(" ") + 1));
-    if (line.startsWith(`${metric}_count{`)) count += value;
-    else if (line.startsWith(`${metric}_bucket{`) && line.includes(`le="${le}"`)) below += value;
-  }
-  return count - below;
+  const below = (l: string) => match(l) && l.includes(`le="${le}"`);
+  return sumLines(text, `${metric}_count{`, match) - sumLines(text, `${metric}_bucket{`, below);
+}
+
+async function metricsText(api: Api): Promise<string> {
+  const r = await api.call("GET", "/metrics", undefined);
+  return typeof r.body === "string" ? r.body : "";
 }
 
 export async function readAdmissionSlow(api: Api): Promise<AdmissionSlow> {
-  const r = await api.call("GET", "/metrics", undefined);
-  const text = typeof r.body === "string" ? r.body : "";
+  const text = await metricsText(api);
   return {
     namespaceLifecycle: countAbove(
       text,
@@ -38,24 +46,13 @@ export async function readAdmissionSlow(api: Api): Promise<AdmissionSlow> {
       "0.025",
       l => l.includes('name="NamespaceLifecycle"') && l.includes('operation="CREATE"'),
     ),
-    cheironWebhook: countAbove(
-      text,
-      "apiserver_admission_webhook_admission_duration_seconds",
-      "0.025",
-      l => l.includes("cheiron"),
-    ),
+    cheironWebhook: countAbove(text, WEBHOOK_DURATION, "0.025", l => l.includes("cheiron")),
   };
 }
 
 /** Calls of Cheiron's webhooks so far (all durations), from the same histogram's `_count` lines. */
 export async function readWebhookCalls(api: Api): Promise<number> {
-  const r = await api.call("GET", "/metrics", undefined);
-  const text = typeof r.body === "string" ? r.body : "";
-  const metric = "apiserver_admission_webhook_admission_duration_seconds_count{";
-  return text
-    .split("\n")
-    .filter(l => l.startsWith(metric) && l.includes("cheiron"))
-    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(" ") + 1)), 0);
+  return sumLines(await metricsText(api), `${WEBHOOK_DURATION}_count{`, l => l.includes("cheiron"));
 }
 
 export function diffSlow(a: AdmissionSlow, b: AdmissionSlow): AdmissionSlow {

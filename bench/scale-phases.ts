@@ -222,8 +222,7 @@ const dockerConfig = Buffer.from(
 export async function floor(ctx: Ctx, n: number, concurrencies: number[]) {
   ctx.sampler.phase = "floor-setup";
   const list = await createSet(ctx.api, ctx.view, `f${n}`, "floor", n);
-  const settled = await waitSettled(ctx.cpu); // as before the fan-out
-  console.log(`[scale] module and control plane idle ${(settled / 1000).toFixed(1)} s after them`);
+  await waitSettled(ctx.cpu, "them"); // as before the fan-out
   ctx.sampler.phase = "floor";
   const out: Record<string, number> = {};
   const cpu: Record<string, Record<string, number>> = {};

@@ -126,10 +126,7 @@ async function one(
     // same way later, so both phases meet processes that have served the same kind of traffic (before, the
     // fan-out met a webhook that had served no request at all, the floor one that had just served 4,000).
     await createSet(api, view, `c${n}`, CHEIRON_SET, n);
-    const settled = await waitSettled(ctx.cpu);
-    console.log(
-      `[scale] module and control plane idle ${(settled / 1000).toFixed(1)} s after the namespaces`,
-    );
+    await waitSettled(ctx.cpu, "the namespaces");
 
     const fan = await fanOut(ctx, n, fanOutTimeout(n));
     const nn = n >= 1000 && fan.converged ? await newNamespaces(ctx, n) : undefined;

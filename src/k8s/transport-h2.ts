@@ -68,7 +68,7 @@ export class H2Transport implements Transport {
     private readonly tlsOptions: tls.ConnectionOptions,
     readonly connections: number,
     /** Requests in flight at once over all connections; more wait their turn (the apiserver would take 1,000). */
-    readonly maxInFlight: number,
+    maxInFlight: number,
     private readonly connectTimeoutMs: number,
     private spare?: tls.TLSSocket,
   ) {

@@ -1,4 +1,4 @@
-// The benchmark waits for the module processes to be idle before a measured phase (bench/scale-cpu.ts).
+// The benchmark waits for the processes of the run to be idle before a measured phase (bench/scale-cpu.ts).
 import { CpuMeter, CpuTimes, waitCpuIdle } from "../../bench/scale-cpu";
 
 /** A meter whose processes use `perWindow[i]` CPU-seconds in the i-th window read, then the last forever. */
