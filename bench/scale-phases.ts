@@ -1,15 +1,15 @@
 // The measured phases of one N: fan-out of a new manager, new namespaces one by one, the floor (the same
 // writes made by a minimal client), and idle.
 import type { Baseline } from "./scale-baseline";
-import { CpuMeter, formatCpu, waitSettled } from "./scale-cpu";
+import { CpuMeter, formatCpu } from "./scale-cpu";
+import { probeAfter, probeSpeed, SpeedProbes } from "./scale-speed";
 import { diffSlow, readAdmissionSlow, readWebhookCalls } from "./scale-metrics";
-import { performance } from "node:perf_hooks";
 import { sleep } from "../test/harness/proc";
 import { peakOverlap } from "../test/harness/overlap";
 import { percentile } from "./load";
 import { AuditTail, classifyWrites, countRequests, WRITE_VERBS } from "./scale-audit";
-import { applyManager, createNamespace, createSet, EXTRA_SAS, names, secs } from "./scale-cluster";
-import { Api, bounded } from "./scale-kube";
+import { applyManager, createNamespace, names, secs } from "./scale-cluster";
+import type { Api } from "./scale-kube";
 import type { Sampler } from "./scale-modules";
 import type { View } from "./scale-view";
 
@@ -28,6 +28,7 @@ export const CHEIRON_SET = "cheiron";
 export async function fanOut(ctx: Ctx, n: number, timeoutMs: number) {
   const prefix = `c${n}`;
   const { view, audit } = ctx;
+  const speedBefore = await probeSpeed();
   ctx.sampler.phase = `fanout`;
   const calls0 = await readWebhookCalls(ctx.api);
   const cpu0 = ctx.cpu.read();
@@ -58,6 +59,7 @@ export async function fanOut(ctx: Ctx, n: number, timeoutMs: number) {
       .map(e => [e.received, e.done] as const),
   );
   const webhookCalls = (await readWebhookCalls(ctx.api)) - calls0;
+  const speed: SpeedProbes = { before: speedBefore, after: await probeAfter(ctx.cpu) };
   const result = {
     converged,
     seconds: converged ? (end - t0) / 1000 : NaN,
@@ -74,6 +76,8 @@ export async function fanOut(ctx: Ctx, n: number, timeoutMs: number) {
     /** Calls of Cheiron's webhooks by the apiserver (one per ServiceAccount patch is the minimum). */
     webhookCalls,
     serviceAccountWritesInFlight,
+    /** The machine's speed right before and after (bench/scale-speed.ts). */
+    speed,
   };
   console.log(`[scale] N=${n} fan-out CPU seconds: ${formatCpu(cpu)}`);
   console.log(
@@ -81,7 +85,8 @@ export async function fanOut(ctx: Ctx, n: number, timeoutMs: number) {
       ` ${writes.work} writes to Secrets and ServiceAccounts (minimum ${4 * n}),` +
       ` ${writes.events} events, ${writes.status} status, ${writes.other} other;` +
       ` Ready ${readyAfterLastWriteMs.toFixed(0)} ms after the last write was seen; webhook calls ${webhookCalls},` +
-      ` ServiceAccount writes in flight at most ${serviceAccountWritesInFlight}`,
+      ` ServiceAccount writes in flight at most ${serviceAccountWritesInFlight};` +
+      ` speed probe ${speed.before} ms before, ${speed.after} ms after`,
   );
   return result;
 }
@@ -202,72 +207,6 @@ export async function newNamespaces(ctx: Ctx, n: number, count = 50) {
 }
 
 export type NewNamespaces = Awaited<ReturnType<typeof newNamespaces>>;
-
-const dockerConfig = Buffer.from(
-  JSON.stringify({
-    auths: {
-      "ghcr.io": {
-        username: "bench-user",
-        password: "bench-token-not-real",
-        auth: "YmVuY2gtdXNlcjpiZW5jaC10b2tlbi1ub3QtcmVhbA==",
-      },
-    },
-  }),
-).toString("base64");
-
-/**
- * The floor: N Secrets and 3N ServiceAccount patches (JSON merge patch of imagePullSecrets) with the admin
- * token over keep-alive connections, at each concurrency, in namespaces the manager does not select.
- */
-export async function floor(ctx: Ctx, n: number, concurrencies: number[]) {
-  ctx.sampler.phase = "floor-setup";
-  const list = await createSet(ctx.api, ctx.view, `f${n}`, "floor", n);
-  await waitSettled(ctx.cpu, "them"); // as before the fan-out
-  ctx.sampler.phase = "floor";
-  const out: Record<string, number> = {};
-  const cpu: Record<string, Record<string, number>> = {};
-  const calls: Record<string, number> = {};
-  for (const c of concurrencies) {
-    const api = new Api(ctx.server, ctx.adminToken, ctx.api.ca, c);
-    const name = `floor-c${c}`;
-    const items = list.flatMap(ns => [
-      { ns, sa: "" },
-      ...["default", ...EXTRA_SAS].map(sa => ({ ns, sa })),
-    ]);
-    const secret = (ns: string) => ({
-      apiVersion: "v1",
-      kind: "Secret",
-      type: "kubernetes.io/dockerconfigjson",
-      metadata: { name, namespace: ns },
-      data: { ".dockerconfigjson": dockerConfig },
-    });
-    const patch = { imagePullSecrets: [{ name }] };
-    const calls0 = await readWebhookCalls(ctx.api);
-    const cpu0 = ctx.cpu.read();
-    const t0 = performance.now();
-    await bounded(items, c, async ({ ns, sa }) => {
-      if (!sa) await api.must("POST", `/api/v1/namespaces/${ns}/secrets`, secret(ns), [201]);
-      else
-        await api.must(
-          "PATCH",
-          `/api/v1/namespaces/${ns}/serviceaccounts/${sa}`,
-          patch,
-          [200],
-          "application/merge-patch+json",
-        );
-    });
-    out[`c${c}`] = (performance.now() - t0) / 1000;
-    cpu[`c${c}`] = ctx.cpu.since(cpu0);
-    const webhookCalls = (await readWebhookCalls(ctx.api)) - calls0;
-    api.close();
-    console.log(
-      `[scale] N=${n} floor at concurrency ${c}: ${out[`c${c}`].toFixed(2)} s for ${items.length} writes;` +
-        ` CPU seconds: ${formatCpu(cpu[`c${c}`])}; webhook calls ${webhookCalls}`,
-    );
-    calls[`c${c}`] = webhookCalls;
-  }
-  return { times: out, cpu, webhookCalls: calls };
-}
 
 /** Module requests (watches excluded) while nothing changes for seconds. */
 export async function idle(ctx: Ctx, seconds: number) {

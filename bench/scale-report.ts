@@ -7,6 +7,7 @@ import { REPO } from "../test/harness/module";
 import type { containmentOf, Peak, Role } from "./scale-modules";
 import type { FanOut, NewNamespaces } from "./scale-phases";
 import { chart } from "./scale-svg";
+import { describeDrift, SpeedProbes, speedDrift } from "./scale-speed";
 
 type Peaks = Record<Role, Peak>;
 
@@ -17,6 +18,8 @@ export interface NResult {
   floor: Record<string, number>;
   /** CPU seconds of each process during each floor run. */
   floorCpu?: Record<string, Record<string, number>>;
+  /** The speed probes around each floor run (bench/scale-speed.ts). */
+  floorSpeed?: Record<string, SpeedProbes>;
   /** Module requests while the floor ran (Cheiron should not react to namespaces it does not select). */
   moduleDuringFloor: { reads: number; writes: number; what?: Record<string, number> };
   /** Peak over start-up, fan-out and new namespaces (before the floor doubles the namespaces). */
@@ -45,6 +48,16 @@ export interface Run {
 
 const f = (v: number, d = 2, w = 9) => (Number.isFinite(v) ? v.toFixed(d) : "-").padStart(w);
 const floorBest = (r: NResult) => Math.min(...Object.values(r.floor));
+/** The floor run with the best time: "c8" or "c32". */
+const floorBestKey = (r: NResult) =>
+  Object.entries(r.floor).reduce((a, b) => (b[1] < a[1] ? b : a))[0];
+
+/** How the machine's speed around the fan-out compared with it around the floor's best run, if probed. */
+export function describeSpeed(r: NResult): string {
+  const floorProbes = r.floorSpeed?.[floorBestKey(r)];
+  if (!r.fanOut.speed || !floorProbes) return "";
+  return `; ${describeDrift(speedDrift(r.fanOut.speed, floorProbes))}`;
+}
 
 /** The smoke checks (exit 1): wrong results only, never timing. */
 export function problems(run: Run): string[] {
@@ -77,14 +90,14 @@ export function targets(run: Run): string[] {
   const out: string[] = [];
   const verdict = (ok: boolean) => (ok ? "met" : "NOT met");
   const at = (n: number) => run.results.find(r => r.n === n);
-  const r1k = at(1000);
-  if (r1k) {
-    const ratio = r1k.fanOut.seconds / floorBest(r1k);
+  for (const r of [at(1000), at(5000)]) {
+    if (!r) continue;
+    const ratio = r.fanOut.seconds / floorBest(r);
     out.push(
-      `fan-out N=1000 writes = minimum: ${r1k.fanOut.writes.work}/${r1k.fanOut.minimum}, ${verdict(r1k.fanOut.writes.work === r1k.fanOut.minimum)}`,
+      `fan-out N=${r.n} writes = minimum: ${r.fanOut.writes.work}/${r.fanOut.minimum}, ${verdict(r.fanOut.writes.work === r.fanOut.minimum)}`,
     );
     out.push(
-      `fan-out N=1000 time <= 1.5 x floor best: ${f(ratio, 2, 0)} x, ${verdict(ratio <= 1.5)}`,
+      `fan-out N=${r.n} time <= 1.5 x floor best: ${f(ratio, 2, 0)} x, ${verdict(ratio <= 1.5)}${describeSpeed(r)}`,
     );
   }
   for (const r of run.results.filter(x => x.newNamespaces)) {
@@ -99,7 +112,7 @@ export function targets(run: Run): string[] {
   }
   const conns = Math.max(...run.results.map(r => r.overallPeak.watcher.connections));
   out.push(`watcher connections < 32 at every N: peak ${conns}, ${verdict(conns < 32)}`);
-  const r5k = at(5000);
+  const [r1k, r5k] = [at(1000), at(5000)];
   if (r5k)
     out.push(
       `watcher peak RSS at N=5000 <= 256 MB: ${f(r5k.cheironPeak.watcher.rssMB, 0, 0)} MB, ${verdict(r5k.cheironPeak.watcher.rssMB <= 256)}`,

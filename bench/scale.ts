@@ -23,7 +23,8 @@ import { Api } from "./scale-kube";
 import { containmentOf, Sampler, startModules, waitForController } from "./scale-modules";
 import { baselineNamespaces } from "./scale-baseline";
 import { CpuMeter, waitSettled } from "./scale-cpu";
-import { CHEIRON_SET, Ctx, fanOut, floor, idle, newNamespaces } from "./scale-phases";
+import { CHEIRON_SET, Ctx, fanOut, idle, newNamespaces } from "./scale-phases";
+import { floor } from "./scale-floor";
 import { machine, NResult, printTable, problems, Run, targets, writeFiles } from "./scale-report";
 import { View } from "./scale-view";
 
@@ -137,13 +138,22 @@ async function one(
       times: floorTimes,
       cpu: floorCpu,
       webhookCalls: floorWebhookCalls,
+      speed: floorSpeed,
     } = await floor(ctx, n, [8, 32]);
     const during = countRequests(audit.moduleCalls(tFloor).filter(e => e.verb !== "watch"));
     if (last) run.idle = await idle(ctx, IDLE);
     sampler.stop();
     const phases = Object.fromEntries(sampler.peaks);
     return {
-      ...{ n, fanOut: fan, newNamespaces: nn, floor: floorTimes, floorCpu, floorWebhookCalls },
+      ...{
+        n,
+        fanOut: fan,
+        newNamespaces: nn,
+        floor: floorTimes,
+        floorCpu,
+        floorWebhookCalls,
+        floorSpeed,
+      },
       moduleDuringFloor: during,
       ...{ cheironPeak, overallPeak: sampler.overall(), phases },
       containment: containmentOf(modules),
