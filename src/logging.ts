@@ -4,7 +4,11 @@
 // Pepr also logs, at info, the random API path of its admission endpoint (at start, and in the URL of every
 // admission request), the only credential a caller of that endpoint needs: Cheiron redacts it from both lines
 // (proven on the built module by test/deployed/deployed.test.ts).
+// Pepr writes six info lines for every admission request (every Pod and ServiceAccount admitted); Cheiron keeps
+// one of them, "Check response" (uid, namespace, name, the answer), unless CHEIRON_ADMISSION_REQUEST_LOGS=all.
+// The other five were 75,000 of 90,000 log lines in a 1,000-namespace benchmark run (docs/operations.md).
 import { Log } from "pepr";
+import { settings } from "./settings";
 
 const VERBOSE = new Set(["debug", "trace"]);
 const API_PATH_LINE = "Using API path: ";
@@ -12,7 +16,7 @@ const API_PATH_LINE = "Using API path: ";
 export function guardCredentialLogging(): void {
   capLogLevel();
   // After the cap: setting the level makes pino assign its level methods again.
-  redactApiPathLine();
+  filterInfoLines(settings().admissionRequestLogs === "one");
 }
 
 function capLogLevel(): void {
@@ -40,9 +44,33 @@ export function redactApiPath(arg: unknown): unknown {
   return { ...(arg as object), url: url.replace(API_PATH_URL, "/$1/<redacted>") };
 }
 
-function redactApiPathLine(): void {
+/** Pepr's info messages for each admission request, but its "Check response" (src/lib/processors, lib.js). */
+const REQUEST_DETAIL = [
+  /^Incoming request$/,
+  /^Processing (validation )?request$/,
+  /^Processing (mutation|validation) action \(/,
+  /^Mutation action succeeded \(/,
+  /^Validation action complete \(/,
+  /^No matching actions found$/,
+];
+
+/**
+ * Whether Log.info's arguments are one of Pepr's per-request lines that "one" drops: a message above after its
+ * object, or the access line (a lone object with the admission `url` and a `duration`).
+ */
+export function isPeprRequestDetail(args: unknown[]): boolean {
+  const [first, message] = args;
+  if (args.length === 2 && typeof first === "object" && typeof message === "string")
+    return REQUEST_DETAIL.some(r => r.test(message));
+  if (args.length !== 1 || typeof first !== "object" || first === null) return false;
+  const { url, duration } = first as { url?: unknown; duration?: unknown };
+  return typeof url === "string" && API_PATH_URL.test(url) && typeof duration === "string";
+}
+
+function filterInfoLines(dropRequestDetail: boolean): void {
   const info = Log.info;
   Log.info = function (this: unknown, ...args: unknown[]) {
+    if (dropRequestDetail && isPeprRequestDetail(args)) return;
     return (info as (...a: unknown[]) => void).apply(Log, args.map(redactApiPath));
   } as typeof Log.info;
 }

@@ -97,3 +97,15 @@ describe("settings: the API client", () => {
     );
   });
 });
+
+describe("settings: Pepr's lines per admission request", () => {
+  it.each<[string, Record<string, string>, "one" | "all"]>([
+    ["the default: one", {}, "one"],
+    ["all", { CHEIRON_ADMISSION_REQUEST_LOGS: "all" }, "all"],
+    ["all, however it is written", { CHEIRON_ADMISSION_REQUEST_LOGS: " ALL " }, "all"],
+    ["nonsense: one", { CHEIRON_ADMISSION_REQUEST_LOGS: "some" }, "one"],
+  ])("%s", (_name, env, expected) => {
+    useEnv(["CHEIRON_ADMISSION_REQUEST_LOGS"], env);
+    expect(settings().admissionRequestLogs).toBe(expected);
+  });
+});

@@ -43,6 +43,11 @@ export interface Settings {
    * extra call costs a new TLS connection on both ends. Fewer (16) cost the apiserver and etcd their batching.
    */
   admittedWrites: number;
+  /**
+   * Pepr's info lines per admission request: "one" (default) keeps its "Check response" line (uid, namespace,
+   * name, the answer); "all" keeps its six (CHEIRON_ADMISSION_REQUEST_LOGS).
+   */
+  admissionRequestLogs: "one" | "all";
 }
 
 export function settings(): Settings {
@@ -64,5 +69,7 @@ export function settings(): Settings {
     apiMaxInFlight: num("CHEIRON_API_MAX_IN_FLIGHT", 64, 1),
     apiTimeoutMs: num("CHEIRON_API_TIMEOUT_MS", 30_000, 1),
     admittedWrites: num("CHEIRON_ADMITTED_WRITES", 24, 1),
+    admissionRequestLogs:
+      process.env.CHEIRON_ADMISSION_REQUEST_LOGS?.trim().toLowerCase() === "all" ? "all" : "one",
   };
 }
