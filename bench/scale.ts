@@ -3,7 +3,7 @@
 // log, with the built bundle run as its two Deployments run it. One fresh control plane per N. A script, not
 // a test: it prints a table and writes bench/results/scale-*.json and .svg; it exits 1 only on a wrong
 // result (writes above the minimum, not converged, connections above the bound), never on timing.
-//   --quick: N = 100 and 1,000, idle 120 s.   BENCH_SCALE_N (e.g. "100,1000"), BENCH_IDLE_SECONDS,
+//   --quick: N = 100 and 1,000, idle 120 s.   BENCH_SCALE_N (e.g. "100,1000"), BENCH_IDLE_SECONDS, BENCH_PAIRS (3),
 //   BENCH_FANOUT_TIMEOUT_SECONDS (default max(120, 0.3 N)), BENCH_SOURCE=head (build git HEAD, not the tree),
 //   CHEIRON_KEEP_CONTROL_PLANE=true keeps the folders (audit log, module logs).
 import { execSync } from "node:child_process";
@@ -25,6 +25,7 @@ import { baselineNamespaces } from "./scale-baseline";
 import { CpuMeter, waitSettled } from "./scale-cpu";
 import { CHEIRON_SET, Ctx, fanOut, idle, newNamespaces } from "./scale-phases";
 import { floor } from "./scale-floor";
+import { repeatPairs } from "./scale-pairs";
 import { machine, NResult, printTable, problems, Run, targets, writeFiles } from "./scale-report";
 import { View } from "./scale-view";
 
@@ -33,6 +34,8 @@ const SIZES = (process.env.BENCH_SCALE_N ?? (quick ? "100,1000" : "100,1000,5000
   .split(",")
   .map(Number);
 const IDLE = Number(process.env.BENCH_IDLE_SECONDS ?? (quick ? 120 : 600));
+/** Fan-out / floor pairs at N >= 1,000, the first one included (bench/scale-pairs.ts). */
+const PAIRS = Math.max(1, Number(process.env.BENCH_PAIRS ?? 3) || 1);
 const fanOutTimeout = (n: number) =>
   1000 * Number(process.env.BENCH_FANOUT_TIMEOUT_SECONDS ?? Math.max(120, 0.3 * n));
 const keep = process.env.CHEIRON_KEEP_CONTROL_PLANE === "true";
@@ -135,12 +138,17 @@ async function one(
     const cheironPeak = sampler.overall();
     const tFloor = Date.now();
     const {
+      list: floorList,
       times: floorTimes,
       cpu: floorCpu,
       webhookCalls: floorWebhookCalls,
       speed: floorSpeed,
     } = await floor(ctx, n, [8, 32]);
     const during = countRequests(audit.moduleCalls(tFloor).filter(e => e.verb !== "watch"));
+    const pairs =
+      n >= 1000 && PAIRS > 1 && fan.converged
+        ? await repeatPairs(ctx, n, floorList, PAIRS - 1, nn?.count ?? 0, fanOutTimeout(n))
+        : undefined;
     if (last) run.idle = await idle(ctx, IDLE);
     sampler.stop();
     const phases = Object.fromEntries(sampler.peaks);
@@ -153,6 +161,7 @@ async function one(
         floorCpu,
         floorWebhookCalls,
         floorSpeed,
+        pairs,
       },
       moduleDuringFloor: during,
       ...{ cheironPeak, overallPeak: sampler.overall(), phases },

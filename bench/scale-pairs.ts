@@ -1,0 +1,86 @@
+// Repeated pairs: the fan-out again, right next to the floor at concurrency 32 again. This machine changes
+// speed by tens of percent within minutes, and the first fan-out and the first floor run are minutes apart
+// (new namespaces, the floor's setup, the floor at concurrency 8 lie between them). Each further pair deletes the
+// manager (Cheiron cleans up its Secrets and references), waits for the cleanup and for quiet, applies the
+// manager again (the same N Secrets and 3N ServiceAccount writes: the same fan-out), and runs the floor once
+// more on its namespaces, seconds later. The median of the pairs' ratios says what one pair cannot.
+import { deleteManager, names } from "./scale-cluster";
+import { waitSettled } from "./scale-cpu";
+import { runFloor } from "./scale-floor";
+import { Ctx, fanOut } from "./scale-phases";
+import type { SpeedProbes } from "./scale-speed";
+
+export interface Pair {
+  fanOutSeconds: number;
+  floorSeconds: number;
+  ratio: number;
+  writes: number;
+  minimum: number;
+  fanOutCpu: Record<string, number>;
+  floorCpu: Record<string, number>;
+  fanOutSpeed: SpeedProbes;
+  floorSpeed: SpeedProbes;
+}
+
+/** Deletes the namespaces and waits until they are gone (their contents removed by the namespace controller). */
+async function deleteNamespaces(ctx: Ctx, list: string[], timeoutMs: number) {
+  for (const ns of list) await ctx.api.call("DELETE", `/api/v1/namespaces/${ns}`);
+  const deadline = Date.now() + timeoutMs;
+  for (const ns of list)
+    while ((await ctx.api.call("GET", `/api/v1/namespaces/${ns}`)).status !== 404) {
+      if (Date.now() > deadline)
+        throw new Error(`namespace ${ns} was not deleted in ${timeoutMs} ms`);
+      await new Promise(r => setTimeout(r, 250));
+    }
+}
+
+/**
+ * `count` more pairs over the `c<N>-*` namespaces and the floor's `list`. The new-namespace phase's
+ * namespaces (`c<N>new-*`, selected too) are deleted first, so that each fan-out covers exactly N.
+ */
+export async function repeatPairs(
+  ctx: Ctx,
+  n: number,
+  floorList: string[],
+  count: number,
+  newNamespaces: number,
+  timeoutMs: number,
+): Promise<Pair[]> {
+  const prefix = `c${n}`;
+  if (newNamespaces > 0) await deleteNamespaces(ctx, names(`${prefix}new`, newNamespaces), 300_000);
+  const pairs: Pair[] = [];
+  for (let k = 1; k <= count; k++) {
+    ctx.sampler.phase = "pairs";
+    await deleteManager(ctx.api, timeoutMs);
+    await ctx.view.until(`the cleanup of ${prefix}-*`, timeoutMs, () => {
+      return ctx.view.refCount.get(prefix) === 0 && ctx.view.secretCount.get(prefix) === 0;
+    });
+    await waitSettled(ctx.cpu, `the cleanup (pair ${k + 1})`);
+    const fan = await fanOut(ctx, n, timeoutMs);
+    if (!fan.converged) throw new Error(`the fan-out of pair ${k + 1} did not converge`);
+    const fl = await runFloor(ctx, floorList, 32, `floor-c32-pair${k + 1}`);
+    pairs.push({
+      fanOutSeconds: fan.seconds,
+      floorSeconds: fl.seconds,
+      ratio: fan.seconds / fl.seconds,
+      writes: fan.writes.work,
+      minimum: fan.minimum,
+      fanOutCpu: fan.cpu,
+      floorCpu: fl.cpu,
+      fanOutSpeed: fan.speed,
+      floorSpeed: fl.speed,
+    });
+    console.log(
+      `[scale] N=${n} pair ${k + 1}: fan-out ${fan.seconds.toFixed(2)} s, floor c32 ${fl.seconds.toFixed(2)} s,` +
+        ` ${(fan.seconds / fl.seconds).toFixed(2)} x`,
+    );
+  }
+  return pairs;
+}
+
+/** The median of the ratios: the first pair's (fan-out over the floor's best) and the further pairs'. */
+export function medianRatio(first: number, pairs: readonly Pick<Pair, "ratio">[]): number {
+  const all = [first, ...pairs.map(p => p.ratio)].sort((a, b) => a - b);
+  const mid = Math.floor(all.length / 2);
+  return all.length % 2 ? all[mid] : (all[mid - 1] + all[mid]) / 2;
+}
