@@ -180,7 +180,7 @@ export class Controller {
     }
     s.pending = namespaces;
     if (namespaces.size === 0) this.scheduleFlush(key, true);
-    for (const ns of namespaces) this.queue.enqueue(`ns/${ns}`);
+    for (const ns of namespaces) this.queue.enqueue(`ns/${ns}`, "background");
     return true;
   }
 

@@ -107,3 +107,80 @@ describe("WorkQueue", () => {
     expect(q.failuresOf("x")).toBe(0);
   });
 });
+
+/** A queue that records the order keys run in; the key "hold" keeps its run going until released. */
+function recording(concurrency = 1) {
+  const runs: string[] = [];
+  let release!: () => void;
+  const held = new Promise<void>(r => (release = r));
+  const q = new WorkQueue({
+    concurrency,
+    baseDelayMs: 10,
+    maxDelayMs: 100,
+    process: async k => {
+      runs.push(k);
+      if (k === "hold") await held;
+    },
+  });
+  return { q, runs, release };
+}
+
+describe("WorkQueue lanes", () => {
+  it("runs what an event asks for before a fan-out's background keys queued earlier", async () => {
+    const { q, runs, release } = recording();
+    q.enqueue("hold");
+    for (const ns of ["ns/a", "ns/b", "ns/c"]) q.enqueue(ns, "background");
+    q.enqueue("ns/new");
+    release();
+    await q.idle();
+    expect(runs).toEqual(["hold", "ns/new", "ns/a", "ns/b", "ns/c"]);
+  });
+
+  it("moves a background key up when an event asks for it, and runs it once", async () => {
+    const { q, runs, release } = recording();
+    q.enqueue("hold");
+    for (const ns of ["ns/a", "ns/b", "ns/c"]) q.enqueue(ns, "background");
+    q.enqueue("ns/c");
+    q.enqueue("ns/c", "background"); // the fan-out asking again does not move it back
+    release();
+    await q.idle();
+    expect(runs).toEqual(["hold", "ns/c", "ns/a", "ns/b"]);
+  });
+
+  it("keeps an event's lane for the rerun of a key enqueued while it runs", async () => {
+    const { q, runs, release } = recording();
+    q.enqueue("hold");
+    await tick();
+    q.enqueue("ns/x", "background");
+    q.enqueue("hold", "background");
+    q.enqueue("hold"); // an event while it runs: its next run is in the event lane
+    release();
+    await q.idle();
+    expect(runs).toEqual(["hold", "hold", "ns/x"]);
+  });
+
+  it("runs a key queued again in the background after it ran, once", async () => {
+    const { q, runs, release } = recording();
+    q.enqueue("hold");
+    q.enqueue("ns/a", "background");
+    q.enqueue("ns/a"); // moved up: its background entry is now stale
+    release();
+    await q.idle();
+    q.enqueue("ns/a", "background");
+    q.enqueue("ns/b", "background");
+    await q.idle();
+    expect(runs).toEqual(["hold", "ns/a", "ns/a", "ns/b"]);
+  });
+});
+
+describe("WorkQueue and the event loop", () => {
+  it("lets an event in while a thousand runs that need no I/O go on (a resync where nothing changed)", async () => {
+    const { q, runs } = recording(4);
+    for (let i = 0; i < 1000; i++) q.enqueue(`ns/${i}`, "background");
+    // A watch event arrives as a callback of the event loop, not as a microtask.
+    setImmediate(() => q.enqueue("ns/new"));
+    await q.idle();
+    expect(runs).toHaveLength(1001);
+    expect(runs.indexOf("ns/new")).toBeLessThan(20);
+  });
+});

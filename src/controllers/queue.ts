@@ -1,6 +1,9 @@
 // A coalescing work queue: a key enqueued many times runs once; a key is never run twice at once (an enqueue
 // while it runs schedules one more run); a failed run is retried with capped exponential backoff, and events
 // do not cut that backoff short; a run that outlives its deadline frees its worker and counts as failed.
+// Two lanes: what an event asks for runs before what a fan-out spread over its namespaces ("background"), so a
+// namespace created during a 5,000-namespace fan-out or resync does not wait behind it (as controller-runtime's
+// priority queue puts the items of a list and a resync last). A background key enqueued by an event moves up.
 export interface QueueOptions {
   concurrency: number;
   baseDelayMs: number;
@@ -16,27 +19,32 @@ export function buildBackoffDelay(attempt: number, base: number, max: number): n
   return Math.min(max, base * 2 ** Math.max(0, attempt - 1));
 }
 
+export type Lane = "event" | "background";
+
 export class WorkQueue {
-  private readonly ready: string[] = [];
-  private readonly queued = new Set<string>();
+  private readonly lanes: Record<Lane, string[]> = { event: [], background: [] };
+  /** Queued keys and their lane; a lane's array may hold stale entries of keys that moved up or ran. */
+  private readonly queued = new Map<string, Lane>();
   private readonly running = new Set<string>();
-  private readonly rerun = new Set<string>();
+  /** Keys enqueued while running, with the lane of their next run. */
+  private readonly rerun = new Map<string, Lane>();
   private readonly failures = new Map<string, number>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly opts: QueueOptions) {}
 
-  enqueue(key: string): void {
+  enqueue(key: string, lane: Lane = "event"): void {
     if (this.running.has(key)) {
-      this.rerun.add(key);
+      if (this.rerun.get(key) !== "event") this.rerun.set(key, lane);
       return;
     }
-    if (this.queued.has(key)) return;
-    if (this.timers.has(key) && this.failures.has(key)) return; // backing off: the timer runs it
-    this.clearTimer(key);
-    this.queued.add(key);
-    this.ready.push(key);
+    const at = this.queued.get(key);
+    if (at === "event" || at === lane) return;
+    if (at === undefined && this.timers.has(key) && this.failures.has(key)) return; // backing off: the timer runs it
+    if (at === undefined) this.clearTimer(key);
+    this.queued.set(key, lane); // new, or a background key moving up (its old entry is skipped)
+    this.lanes[lane].push(key);
     this.pump();
   }
 
@@ -62,7 +70,7 @@ export class WorkQueue {
   }
 
   get size(): number {
-    return this.ready.length + this.running.size;
+    return this.queued.size + this.running.size;
   }
 
   /** Resolves when nothing is queued or running (timers may still be pending). */
@@ -77,12 +85,29 @@ export class WorkQueue {
     this.timers.delete(key);
   }
 
+  /** The next key to run: the event lane first; entries of keys no longer queued in that lane are dropped. */
+  private next(): string | undefined {
+    for (const lane of ["event", "background"] as const) {
+      const list = this.lanes[lane];
+      while (list.length > 0) {
+        const key = list.shift()!;
+        if (this.queued.get(key) !== lane) continue;
+        this.queued.delete(key);
+        return key;
+      }
+    }
+    return undefined;
+  }
+
   private pump() {
-    while (this.running.size < this.opts.concurrency && this.ready.length > 0) {
-      const key = this.ready.shift()!;
-      this.queued.delete(key);
+    while (this.running.size < this.opts.concurrency && this.queued.size > 0) {
+      const key = this.next();
+      if (key === undefined) break;
       this.running.add(key);
-      void this.run(key);
+      // Each run starts in its own turn of the event loop: runs that need no I/O (a resync of 5,000 namespaces
+      // where nothing changed) would otherwise chain as microtasks and hold the loop for their whole length,
+      // and a watch event (a new namespace) could not even be read before they all ended.
+      setImmediate(() => void this.run(key));
     }
     if (this.size === 0) {
       const waiters = this.idleWaiters;
@@ -122,7 +147,9 @@ export class WorkQueue {
       this.rerun.delete(key); // the retry recomputes everything: no early rerun
       this.enqueueAfter(key, delay);
     }
-    if (this.rerun.delete(key)) this.enqueue(key);
+    const again = this.rerun.get(key);
+    this.rerun.delete(key);
+    if (again) this.enqueue(key, again);
     this.pump();
   }
 }
