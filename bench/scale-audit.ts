@@ -46,7 +46,10 @@ export class AuditTail {
   /** Reads whatever the apiserver appended since the last call. */
   poll() {
     const size = statSync(this.file).size;
-    if (size <= this.offset) return;
+    // A shorter file was rotated under us: what it held is gone, and counting on would undercount.
+    if (size < this.offset)
+      throw new Error(`the audit log ${this.file} was rotated; figures would be wrong`);
+    if (size === this.offset) return;
     const fd = openSync(this.file, "r");
     try {
       const chunk = 8 * 1024 * 1024;

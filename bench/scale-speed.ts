@@ -83,8 +83,11 @@ export function describeDrift(drift: number): string {
   return `machine ${pct} ${way} around the fan-out than around the floor's best (${verdict})`;
 }
 
-/** The probe after a phase, once what the phase set going has settled (it would slow the probe down). */
+/**
+ * The probe after a phase, once what the phase set going has settled (it would slow the probe down): the
+ * module, the control plane, and this process (it parses the phase's audit log and watch events).
+ */
 export async function probeAfter(meter: CpuMeter): Promise<number> {
-  await waitCpuIdle(meter, SETTLE_PROCESSES, { busy: 0.15, timeoutMs: 60_000 });
+  await waitCpuIdle(meter, [...SETTLE_PROCESSES, "bench"], { busy: 0.15, timeoutMs: 60_000 });
   return probeSpeed();
 }

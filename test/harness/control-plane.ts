@@ -127,6 +127,9 @@ export async function startControlPlane(binDir: string, opts: ControlPlaneOption
         `--audit-log-path=${cp.auditLog}`,
         "--audit-log-format=json",
         "--audit-log-mode=blocking",
+        // Never rotated (lumberjack's default is 100 MB, which a 5,000-namespace benchmark run passes): readers
+        // tail this one file.
+        "--audit-log-maxsize=1000000",
         ...(opts.apiserverArgs ?? []),
       ],
     };
