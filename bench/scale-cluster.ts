@@ -77,15 +77,20 @@ export async function applyManager(api: Api, set: string) {
   return r.body.metadata.generation as number;
 }
 
-/** Deletes the manager and waits until it is gone (its finalizer lets Cheiron clean up first). */
-export async function deleteManager(api: Api, timeoutMs: number) {
-  await api.must("DELETE", `${CIPSM}/${MANAGER}`, undefined, [200, 202, 404]);
+/** Deletes the objects at `paths` and waits until each GET answers 404 (finalizers done), within `timeoutMs`. */
+export async function deleteAndWait(api: Api, paths: string[], timeoutMs: number) {
+  for (const path of paths) await api.must("DELETE", path, undefined, [200, 202, 404]);
   const deadline = Date.now() + timeoutMs;
-  while ((await api.call("GET", `${CIPSM}/${MANAGER}`)).status !== 404) {
-    if (Date.now() > deadline) throw new Error(`the manager was not deleted in ${timeoutMs} ms`);
-    await sleep(250);
-  }
+  for (const path of paths)
+    while ((await api.call("GET", path)).status !== 404) {
+      if (Date.now() > deadline) throw new Error(`${path} was not deleted in ${timeoutMs} ms`);
+      await sleep(250);
+    }
 }
+
+/** Deletes the manager and waits until it is gone (its finalizer lets Cheiron clean up first). */
+export const deleteManager = (api: Api, timeoutMs: number) =>
+  deleteAndWait(api, [`${CIPSM}/${MANAGER}`], timeoutMs);
 
 /**
  * Applies the module's Mutating- and ValidatingWebhookConfiguration from the built manifest

@@ -4,7 +4,7 @@
 // manager (Cheiron cleans up its Secrets and references), waits for the cleanup and for quiet, applies the
 // manager again (the same N Secrets and 3N ServiceAccount writes: the same fan-out), and runs the floor once
 // more on its namespaces, seconds later. The median of the pairs' ratios says what one pair cannot.
-import { deleteManager, names } from "./scale-cluster";
+import { deleteAndWait, deleteManager, names } from "./scale-cluster";
 import { waitSettled } from "./scale-cpu";
 import { runFloor } from "./scale-floor";
 import { Ctx, fanOut } from "./scale-phases";
@@ -22,18 +22,6 @@ export interface Pair {
   floorSpeed: SpeedProbes;
 }
 
-/** Deletes the namespaces and waits until they are gone (their contents removed by the namespace controller). */
-async function deleteNamespaces(ctx: Ctx, list: string[], timeoutMs: number) {
-  for (const ns of list) await ctx.api.call("DELETE", `/api/v1/namespaces/${ns}`);
-  const deadline = Date.now() + timeoutMs;
-  for (const ns of list)
-    while ((await ctx.api.call("GET", `/api/v1/namespaces/${ns}`)).status !== 404) {
-      if (Date.now() > deadline)
-        throw new Error(`namespace ${ns} was not deleted in ${timeoutMs} ms`);
-      await new Promise(r => setTimeout(r, 250));
-    }
-}
-
 /**
  * `count` more pairs over the `c<N>-*` namespaces and the floor's `list`. The new-namespace phase's
  * namespaces (`c<N>new-*`, selected too) are deleted first, so that each fan-out covers exactly N.
@@ -47,7 +35,8 @@ export async function repeatPairs(
   timeoutMs: number,
 ): Promise<Pair[]> {
   const prefix = `c${n}`;
-  if (newNamespaces > 0) await deleteNamespaces(ctx, names(`${prefix}new`, newNamespaces), 300_000);
+  const added = names(`${prefix}new`, newNamespaces).map(ns => `/api/v1/namespaces/${ns}`);
+  await deleteAndWait(ctx.api, added, 300_000);
   const pairs: Pair[] = [];
   for (let k = 1; k <= count; k++) {
     ctx.sampler.phase = "pairs";
@@ -59,7 +48,7 @@ export async function repeatPairs(
     const fan = await fanOut(ctx, n, timeoutMs);
     if (!fan.converged) throw new Error(`the fan-out of pair ${k + 1} did not converge`);
     const fl = await runFloor(ctx, floorList, 32, `floor-c32-pair${k + 1}`);
-    pairs.push({
+    const pair: Pair = {
       fanOutSeconds: fan.seconds,
       floorSeconds: fl.seconds,
       ratio: fan.seconds / fl.seconds,
@@ -69,10 +58,11 @@ export async function repeatPairs(
       floorCpu: fl.cpu,
       fanOutSpeed: fan.speed,
       floorSpeed: fl.speed,
-    });
+    };
+    pairs.push(pair);
     console.log(
       `[scale] N=${n} pair ${k + 1}: fan-out ${fan.seconds.toFixed(2)} s, floor c32 ${fl.seconds.toFixed(2)} s,` +
-        ` ${(fan.seconds / fl.seconds).toFixed(2)} x`,
+        ` ${pair.ratio.toFixed(2)} x`,
     );
   }
   return pairs;

@@ -50,10 +50,10 @@ export interface Run {
 }
 
 const f = (v: number, d = 2, w = 9) => (Number.isFinite(v) ? v.toFixed(d) : "-").padStart(w);
-const floorBest = (r: NResult) => Math.min(...Object.values(r.floor));
 /** The floor run with the best time: "c8" or "c32". */
 const floorBestKey = (r: NResult) =>
   Object.entries(r.floor).reduce((a, b) => (b[1] < a[1] ? b : a))[0];
+const floorBest = (r: NResult) => r.floor[floorBestKey(r)];
 
 /** How the machine's speed around the fan-out compared with it around the floor's best run, if probed. */
 export function describeSpeed(r: NResult): string {
@@ -96,7 +96,8 @@ export function targets(run: Run): string[] {
   const out: string[] = [];
   const verdict = (ok: boolean) => (ok ? "met" : "NOT met");
   const at = (n: number) => run.results.find(r => r.n === n);
-  for (const r of [at(1000), at(5000)]) {
+  const [r1k, r5k] = [at(1000), at(5000)];
+  for (const r of [r1k, r5k]) {
     if (!r) continue;
     const ratio = r.fanOut.seconds / floorBest(r);
     out.push(
@@ -128,7 +129,6 @@ export function targets(run: Run): string[] {
   }
   const conns = Math.max(...run.results.map(r => r.overallPeak.watcher.connections));
   out.push(`watcher connections < 32 at every N: peak ${conns}, ${verdict(conns < 32)}`);
-  const [r1k, r5k] = [at(1000), at(5000)];
   if (r5k)
     out.push(
       `watcher peak RSS at N=5000 <= 256 MB: ${f(r5k.cheironPeak.watcher.rssMB, 0, 0)} MB, ${verdict(r5k.cheironPeak.watcher.rssMB <= 256)}`,

@@ -41,8 +41,10 @@ export class WorkQueue {
     }
     const at = this.queued.get(key);
     if (at === "event" || at === lane) return;
-    if (at === undefined && this.timers.has(key) && this.failures.has(key)) return; // backing off: the timer runs it
-    if (at === undefined) this.clearTimer(key);
+    if (at === undefined) {
+      if (this.timers.has(key) && this.failures.has(key)) return; // backing off: the timer runs it
+      this.clearTimer(key);
+    }
     this.queued.set(key, lane); // new, or a background key moving up (its old entry is skipped)
     this.lanes[lane].push(key);
     this.pump();
@@ -100,7 +102,7 @@ export class WorkQueue {
   }
 
   private pump() {
-    while (this.running.size < this.opts.concurrency && this.queued.size > 0) {
+    while (this.running.size < this.opts.concurrency) {
       const key = this.next();
       if (key === undefined) break;
       this.running.add(key);
