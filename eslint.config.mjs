@@ -45,4 +45,35 @@ export default [
     files: ["test/**/*.ts", "**/*.test.ts", "bench/**/*.ts"],
     rules: { "@typescript-eslint/no-explicit-any": "off" },
   },
+  {
+    // A focused or skipped test hides the rest of the suite. The one sanctioned skip (something the suite needs is
+    // missing, and only where integration tests are not required) is test/harness/skippable.ts.
+    files: ["**/*.ts"],
+    ignores: ["test/harness/skippable.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector:
+            "MemberExpression[object.name=/^(it|test|describe)$/][property.name=/^(only|skip)$/]",
+          message: "No .only/.skip: use describeUnless/itUnless of test/harness/skippable.ts for a missing prerequisite.",
+        },
+        {
+          selector: "CallExpression[callee.name=/^(fit|fdescribe|xit|xtest|xdescribe)$/]",
+          message: "No focused or disabled tests.",
+        },
+      ],
+    },
+  },
+  {
+    // Runtime code never imports the test helpers that live beside it (src/**/test-*.ts).
+    files: ["src/**/*.ts", "capabilities/**/*.ts", "pepr.ts"],
+    ignores: ["**/*.test.ts", "src/**/test-*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["**/test-*"], message: "Test helpers are for tests only." }] },
+      ],
+    },
+  },
 ];

@@ -10,7 +10,7 @@ import { waitForLog } from "../../bench/modules";
 import { buildK8s } from "../../scripts/k8s-build";
 import { stopControlPlane } from "../harness/control-plane";
 import { stopProc } from "../harness/proc";
-import { decideSkip } from "../harness/skip-policy";
+import { describeUnless } from "../harness/skippable";
 import { apply, kJson, manager, newNamespace, uid } from "../integration/helpers";
 import { AuditEntry, forbidden, grants, leaks, Rule, used } from "./checks";
 import { Deployed, find, NS, SA_USER, setUp, startDeployment } from "./cluster";
@@ -22,9 +22,7 @@ jest.setTimeout(300_000);
 const go = spawnSync("go", ["version"]);
 const cannot =
   go.status !== 0 && !process.env.CHEIRON_K8S_BIN ? "Go (>= 1.26) is not installed" : "";
-const decision = cannot ? decideSkip({ env: process.env, reason: cannot }) : undefined;
-if (decision?.action === "fail") throw new Error(decision.message);
-const describeDeployed = decision ? describe.skip : describe;
+const describeDeployed = describeUnless(cannot);
 
 let d: Deployed;
 const procs: PodProc[] = [];

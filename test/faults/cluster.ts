@@ -20,7 +20,7 @@ import { ApiClient } from "../../src/k8s/client";
 import { loadApiConfig } from "../../src/k8s/config";
 import { MODULE_ENV } from "../harness/env";
 import { OwnWatcher, startOwnWatcher } from "../harness/own-watcher";
-import { decideSkip } from "../harness/skip-policy";
+import { describeUnless } from "../harness/skippable";
 import {
   apply,
   createPullSecret,
@@ -34,9 +34,7 @@ import {
 const go = spawnSync("go", ["version"]);
 const cannot =
   go.status !== 0 && !process.env.CHEIRON_K8S_BIN ? "Go (>= 1.26) is not installed" : "";
-const decision = cannot ? decideSkip({ env: process.env, reason: cannot }) : undefined;
-if (decision?.action === "fail") throw new Error(decision.message);
-export const describeFaults: jest.Describe = decision ? describe.skip : describe;
+export const describeFaults: jest.Describe = describeUnless(cannot);
 
 export interface FaultCluster {
   w: OwnWatcher;

@@ -5,11 +5,11 @@ import { randomBytes } from "node:crypto";
 import { kubectl, kubectlJson, KubectlResult } from "../harness/kubectl";
 import { MODULE_USER } from "../harness/control-plane";
 import { tailFile } from "../harness/proc";
+import { describeUnless } from "../harness/skippable";
 
 export const skipReason = process.env.CHEIRON_IT_SKIP;
 /** describe, or describe.skip with the reason printed when the control plane could not start outside CI. */
-export const describeCluster: jest.Describe = skipReason ? describe.skip : describe;
-if (skipReason) console.warn(`[integration] skipped: ${skipReason}`);
+export const describeCluster: jest.Describe = describeUnless(skipReason);
 
 export const kubeconfig = () => process.env.CHEIRON_IT_KUBECONFIG ?? "";
 

@@ -9,27 +9,16 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { k8sBinDir } from "../../scripts/k8s-build";
 import { REPO } from "../harness/module";
-import { decideSkip } from "../harness/skip-policy";
+import { describeUnless } from "../harness/skippable";
 import { describeCluster } from "./helpers";
 
 const unshare = spawnSync("unshare", ["-n", "true"], { encoding: "utf8" });
-const noUnshare =
+const describeStart = describeUnless(
   unshare.status === 0
     ? undefined
-    : decideSkip({
-        env: process.env,
-        reason: `the npm start test needs \`unshare -n\` (root): ${unshare.error?.message || unshare.stderr?.trim() || `exit ${unshare.status}`}`,
-      });
-if (noUnshare?.action === "fail") {
-  describe("npm start", () => {
-    it("can run `unshare -n`", () => {
-      throw new Error(noUnshare.message);
-    });
-  });
-} else if (noUnshare) {
-  console.warn(`[integration] SKIPPED: ${noUnshare.reason}`);
-}
-const describeStart = noUnshare ? describe.skip : describeCluster;
+    : `the npm start test needs \`unshare -n\` (root): ${unshare.error?.message || unshare.stderr?.trim() || `exit ${unshare.status}`}`,
+  describeCluster,
+);
 
 /** Pids of live processes whose command line or environment mentions `text` (pepr dev: its KUBECONFIG). */
 function processesMentioning(text: string): number[] {
