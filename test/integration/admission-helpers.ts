@@ -1,8 +1,8 @@
 // Helpers of the admission suites: creating objects through the apiserver and proving, from the audit
-// log, that the module's webhook answered (`pepr dev` rebuilds and restarts the module when a file in the
-// repo changes; meanwhile the apiserver fails open, and such a create says nothing about Cheiron).
+// log, that the module's webhook answered. A create the apiserver let through because the webhook failed open
+// says nothing about Cheiron, so it fails the test.
 import { readFileSync } from "node:fs";
-import { eventually, k, moduleLog } from "./helpers";
+import { eventually, k } from "./helpers";
 
 /** Cheiron's record of one entry `n`, added by the manager with id `by`. */
 export const ours = (n: string, by: string) => ({
@@ -12,7 +12,6 @@ export const ours = (n: string, by: string) => ({
   "cheiron.anny.co/attached-by": `${n}=${by}`,
 });
 export const STAMP = "cheiron.pepr.dev/cheiron";
-export const ms = (t0: number) => Date.now() - t0;
 export const sleep = (n: number) => new Promise(res => setTimeout(res, n));
 
 export type Webhook = "mutated" | "unchanged" | "failed-open";
@@ -40,39 +39,40 @@ export function webhookOutcome(resource: string, ns: string, name: string): Webh
   return (JSON.parse(call[1]) as { mutated: boolean }).mutated ? "mutated" : "unchanged";
 }
 
-/** Runs `kubectl create … -o json`, retrying only while the namespace's default ServiceAccount is missing. */
+/** Runs `kubectl create … -o json`, retrying (for at most 30 s) only while the namespace's default ServiceAccount
+ * is missing: the serviceaccount controller creates it just after the namespace. */
 export async function createJson(args: string[], input?: string) {
+  const deadline = Date.now() + 30_000;
   for (;;) {
     const r = await k(["create", ...args, "-o", "json"], { input, allowFail: true });
     if (r.code === 0) return JSON.parse(r.stdout);
-    if (!/serviceaccount "default" not found/.test(r.stderr)) throw new Error(r.stderr);
+    if (!/serviceaccount "default" not found/.test(r.stderr) || Date.now() > deadline) {
+      throw new Error(r.stderr);
+    }
     await sleep(20);
   }
 }
 
 /**
- * Creates an object named `base` (then `base-1`, … while the webhook failed open) and returns it with
- * what the webhook did. `create(name)` makes it and returns the API's answer.
+ * Creates an object named `name` and returns it with what the webhook did. A webhook that failed open is a
+ * failure of the test, never a reason to try again. `create(name)` makes it and returns the API's answer.
  */
 export async function createAdmitted<T = any>(
   resource: string,
   ns: string,
-  base: string,
+  name: string,
   create: (name: string) => Promise<T>,
 ): Promise<{ obj: T; webhook: Webhook; name: string }> {
-  for (let attempt = 0; ; attempt++) {
-    const name = attempt === 0 ? base : `${base}-${attempt}`;
-    const obj = await create(name);
-    const webhook = await eventually(async () => {
-      const w = webhookOutcome(resource, ns, name);
-      if (!w) throw new Error(`no audit event for the create of ${resource} ${ns}/${name}`);
-      return w;
-    }, 5000);
-    if (webhook !== "failed-open") return { obj, webhook, name };
-    if (attempt >= 30) throw new Error(`the module's webhook failed open ${attempt + 1} times`);
-    console.warn(`[admission] webhook not reached for ${ns}/${name} (pepr dev restarting?); again`);
-    await sleep(2000);
+  const obj = await create(name);
+  const webhook = await eventually(async () => {
+    const w = webhookOutcome(resource, ns, name);
+    if (!w) throw new Error(`no audit event for the create of ${resource} ${ns}/${name}`);
+    return w;
+  }, 5000);
+  if (webhook === "failed-open") {
+    throw new Error(`the module's webhook failed open for the create of ${resource} ${ns}/${name}`);
   }
+  return { obj, webhook, name };
 }
 
 export const podJson = (
@@ -107,20 +107,4 @@ export const createServiceAccount = (ns: string, name: string, extra: string[] =
 export async function allSecretsExist(ns: string, list: string[]) {
   const r = await k(["get", "secret", "-n", ns, ...list, "-o", "name"], { allowFail: true });
   return r.code === 0 && r.stdout.trim().split("\n").length === list.length;
-}
-
-/**
- * Runs a timed scenario until one run saw no restart of the module (`pepr dev` restarts it when a file
- * changes; a restart in the middle would time the restart, not Cheiron). `run(attempt)` gets 0, 1, …
- */
-export async function withoutRestart<T>(run: (attempt: number) => Promise<T>): Promise<T> {
-  const starts = () => moduleLog().split("Running module").length;
-  for (let attempt = 0; ; attempt++) {
-    const before = starts();
-    const result = await run(attempt);
-    if (starts() === before) return result;
-    if (attempt >= 5) throw new Error(`the module restarted during each of ${attempt + 1} runs`);
-    console.warn(`[admission] the module restarted during run ${attempt}; again`);
-    await sleep(5000);
-  }
 }

@@ -49,7 +49,10 @@ describe("log echo", () => {
     appendFileSync(file, `${head}\n`);
     await new Promise(r => setTimeout(r, 30));
     appendFileSync(file, `${rest.join("\n")}`);
-    await new Promise(r => setTimeout(r, 300));
+    // Outcome, not timing: wait (bounded) until the poller has printed as many lines as expected.
+    for (let i = 0; i < 200 && printed.length < EXPECTED.length; i++) {
+      await new Promise(r => setTimeout(r, 50));
+    }
     stop();
     expect(printed).toEqual(EXPECTED);
   });
