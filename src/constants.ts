@@ -37,7 +37,7 @@ export const ANNOTATION_ATTACHED_BY = `${GROUP}/attached-by`;
 export const ANNOTATION_IGNORE = `${GROUP}/ignore`;
 
 export const FINALIZER = `${GROUP}/finalizer`;
-/** The Events' reporting component. (Writes are JSON patches, recorded under kubernetes-fluent-client.) */
+/** The field manager of every write (`?fieldManager=cheiron`) and the Events' reporting component. */
 export const FIELD_MANAGER = "cheiron";
 
 /** Namespaces a ClusterImagePullSecretManager never touches unless it lists them in includeSystemNamespaces. */
