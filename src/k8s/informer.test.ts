@@ -237,3 +237,35 @@ describe("Informer races between the watch and write-through", () => {
     expect(inf.get("a", "z")).toBeUndefined();
   });
 });
+
+describe("Informer.write", () => {
+  const notFound = () => Promise.reject(Object.assign(new Error("404"), { status: 404 }));
+  const x = (rv: string, uid: string) => ({ namespace: "a", name: "x", resourceVersion: rv, uid });
+
+  it("stores the answer, and removes the target on a delete's empty answer", async () => {
+    const { inf, watch } = build();
+    watch("ADDED", "x", "4", "u1");
+    await inf.write(x("4", "u1"), Promise.resolve({ metadata: x("5", "u1") }));
+    expect(inf.get("a", "x")?.resourceVersion).toBe("5");
+    await inf.write(x("5", "u1"), Promise.resolve(undefined));
+    expect(inf.get("a", "x")).toBeUndefined();
+  });
+
+  it("a 404 removes the target and is rethrown; a later incarnation in the cache stays", async () => {
+    const { inf, watch, write } = build();
+    watch("ADDED", "x", "4", "u1");
+    await expect(inf.write(x("4", "u1"), notFound())).rejects.toMatchObject({ status: 404 });
+    expect(inf.get("a", "x")).toBeUndefined();
+    write("x", "9", "u2"); // created again since
+    await expect(inf.write(x("4", "u1"), notFound())).rejects.toMatchObject({ status: 404 });
+    expect(inf.get("a", "x")?.uid).toBe("u2");
+  });
+
+  it("another failure leaves the entry as it is", async () => {
+    const { inf, watch } = build();
+    watch("ADDED", "x", "4", "u1");
+    const conflict = Promise.reject(Object.assign(new Error("409"), { status: 409 }));
+    await expect(inf.write(x("4", "u1"), conflict)).rejects.toMatchObject({ status: 409 });
+    expect(inf.get("a", "x")?.resourceVersion).toBe("4");
+  });
+});

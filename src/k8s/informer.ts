@@ -10,6 +10,7 @@ import { ApiError } from "./api-error";
 import { statusOf } from "./errors";
 import { ChangeType, InformerStore, Keyed } from "./informer-store";
 import type { Version } from "./versions";
+import { Waiters } from "./waiters";
 import { watchStream, WatchEvent } from "./watch";
 
 export type { ChangeType, Keyed } from "./informer-store";
@@ -32,7 +33,7 @@ export class Informer<T extends Keyed> {
   private resourceVersion = "";
   private readonly abort = new AbortController();
   private started?: Promise<void>;
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new Waiters();
   /** Lists made (1 at start, +1 per 410), for tests and benchmarks. */
   lists = 0;
 
@@ -88,22 +89,7 @@ export class Informer<T extends Keyed> {
     holds: (obj: T | undefined) => boolean,
     timeoutMs: number,
   ): Promise<{ obj: T | undefined } | undefined> {
-    const now = this.get(namespace, name);
-    if (holds(now)) return Promise.resolve({ obj: now });
-    return new Promise(resolve => {
-      const done = (found: { obj: T | undefined } | undefined) => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve(found);
-      };
-      const check = () => {
-        const obj = this.get(namespace, name);
-        if (holds(obj)) done({ obj });
-      };
-      const timer = setTimeout(() => done(undefined), timeoutMs);
-      timer.unref?.();
-      this.waiters.add(check);
-    });
+    return this.waiters.waitFor(() => this.get(namespace, name), holds, timeoutMs);
   }
 
   /**
@@ -145,7 +131,7 @@ export class Informer<T extends Keyed> {
   }
 
   private notify(type: ChangeType, obj: T, old: T | undefined, planned = false) {
-    for (const check of [...this.waiters]) check();
+    this.waiters.changed();
     try {
       this.opts.onChange?.(type, obj, old, planned);
     } catch (e) {
