@@ -87,12 +87,13 @@ const MANAGER = paths.manager({ kind: KIND_CLUSTER, name: "m" });
 
 function setup() {
   const api = new MemoryApi();
+  const secretEvents: string[] = []; // what the controller queues work on (index.ts onSecret)
   setApiClient(api as unknown as ApiClient);
   const cache = new WatcherCache(api as unknown as ApiClient, {
     manager: () => {},
     namespace: () => {},
     serviceAccount: () => {},
-    secret: () => {},
+    secret: (type, s) => secretEvents.push(`${type} ${s.name}`),
   });
   cache.ownershipKey = Buffer.from("test key");
   /** Delivers the watch events the apiserver has not delivered yet, in order. */
@@ -140,7 +141,7 @@ function setup() {
         name: string;
       }[]
     ).map(r => r.name);
-  return { api, cache, deliver, deleteManager, referenced };
+  return { api, cache, deliver, deleteManager, referenced, secretEvents };
 }
 
 const SECRET = "/api/v1/namespaces/a/secrets/x";
@@ -180,9 +181,10 @@ describe("the watcher's cache against an in-memory apiserver", () => {
   });
 
   it("a Secret or ServiceAccount whose patch answers 404 leaves the cache", async () => {
-    const { api, cache, deliver } = setup();
+    const { api, cache, deliver, secretEvents } = setup();
     await reconcileNamespace(cache, "a");
     deliver();
+    secretEvents.length = 0;
     api.objects.delete(SECRET); // stale entries, as above
     api.objects.delete("/api/v1/namespaces/a/serviceaccounts/default");
     const m = clone(api.objects.get(MANAGER)!);
@@ -193,5 +195,9 @@ describe("the watcher's cache against an in-memory apiserver", () => {
     await reconcileNamespace(cache, "a"); // the Secret's update and the ServiceAccount's patch: 404
     expect(cache.secrets.get("a", "x")).toBeUndefined();
     expect(cache.serviceAccounts.get("a", "default")).toBeUndefined();
+    expect(secretEvents).toEqual(["DELETED x"]); // the controller queues the namespace again
+    deliver();
+    await reconcileNamespace(cache, "a"); // what the removal queued: the Secret is created again
+    expect(api.objects.has(SECRET)).toBe(true);
   });
 });
