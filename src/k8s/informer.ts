@@ -7,7 +7,7 @@
 import { Log } from "pepr";
 import type { ApiClient } from "./client";
 import { ApiError } from "./api-error";
-import { statusOf } from "./errors";
+import { isNotFound } from "./errors";
 import { ChangeType, InformerStore, Keyed } from "./informer-store";
 import type { Version } from "./versions";
 import { Waiters } from "./waiters";
@@ -123,7 +123,7 @@ export class Informer<T extends Keyed> {
     try {
       answer = await request;
     } catch (e) {
-      if (statusOf(e) === 404) this.remove(target.namespace, target.name, target);
+      if (isNotFound(e)) this.remove(target.namespace, target.name, target);
       throw e;
     }
     if (answer === undefined) this.remove(target.namespace, target.name, target);
