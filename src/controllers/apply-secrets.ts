@@ -7,6 +7,7 @@ import { createSecret, deleteSecret, isAdopted, retireSecret, updateSecret } fro
 import { describeError, isConflict, isNamespaceGone } from "../k8s/errors";
 import { isCreatedSecretAsPlanned } from "../domain/write-through";
 import { runBounded } from "./bounded";
+import type { Informer } from "../k8s/informer";
 
 export interface SecretWriteResult {
   created: number;
@@ -21,6 +22,7 @@ export interface SecretWriteResult {
 export interface SecretStore {
   upsert(raw: unknown, asPlanned?: (stored: ExistingSecret) => boolean): void;
   remove(namespace: string, name: string): void;
+  write: Informer<ExistingSecret>["write"];
 }
 
 type Job = {
@@ -59,11 +61,10 @@ export function buildSecretJobs(
     const { desired: d, existing: e } = u;
     const run = u.replace
       ? async () => {
-          await deleteSecret(e);
-          store.remove(e.namespace, e.name);
+          await store.write(e, deleteSecret(e));
           store.upsert(await createSecret(d));
         }
-      : async () => store.upsert(await updateSecret(d, e, u.adopt));
+      : async () => store.write(e, updateSecret(d, e, u.adopt));
     const verb = u.replace ? "replace" : u.adopt ? "adopt" : "update";
     add({
       verb,
@@ -86,9 +87,7 @@ function retireJob(s: ExistingSecret, store: SecretStore, result: SecretWriteRes
     phase: "delete",
     run: async () => {
       try {
-        const kept = await retireSecret(s);
-        if (kept) store.upsert(kept);
-        else store.remove(s.namespace, s.name);
+        await store.write(s, retireSecret(s));
       } catch (e) {
         if (!isConflict(e)) throw e; // 409: changed or re-created since it was read: not ours to delete
       }

@@ -153,7 +153,7 @@ async function releaseOrphaned(cache: WatcherCache, works: Work[]) {
   for (const w of works.filter(x => x.orphaning && !x.m.spec.dryRun)) {
     for (const s of w.owned) {
       try {
-        cache.secrets.upsert(await releaseSecret(s));
+        await cache.secrets.write(s, releaseSecret(s));
         w.writes.deleted++;
       } catch (e) {
         if (isNamespaceGone(e)) continue;

@@ -88,8 +88,9 @@ export async function reconcileNamespaceReferences(
         tried = current;
         const merge = planServiceAccount(current, ns, writers, of, known, orphaning);
         if (merge.changed)
-          cache.serviceAccounts.upsert(
-            await patchServiceAccountReferences(current, merge),
+          await cache.serviceAccounts.write(
+            current,
+            patchServiceAccountReferences(current, merge),
             stored => isServiceAccountAsPlanned(stored, current, merge),
           );
         return { merge, before: parseNames(current.annotations?.[ANNOTATION_RECONCILE_WITH]) };

@@ -2,18 +2,19 @@
 // watch that resumes from the last resourceVersion (bookmarks keep it fresh) and relists only on 410 Gone.
 // Objects are slimmed on arrival (slim returns only what Cheiron needs; undefined skips the object), indexed
 // by namespace, and updated write-through after Cheiron's own writes, so a reconcile never acts on a state it
-// has already changed.
+// has already changed. The watch stays the truth: informer-store.ts says how write-through, deletes and relists
+// are ordered by version, so that a late answer never brings back a deleted object.
 import { Log } from "pepr";
 import type { ApiClient } from "./client";
 import { ApiError } from "./api-error";
+import { isNotFound } from "./errors";
+import { ChangeType, InformerStore, Keyed } from "./informer-store";
+import type { Version } from "./versions";
+import { Waiters } from "./waiters";
 import { watchStream, WatchEvent } from "./watch";
 
-export interface Keyed {
-  namespace?: string;
-  name: string;
-  resourceVersion?: string;
-}
-export type ChangeType = "ADDED" | "MODIFIED" | "DELETED";
+export type { ChangeType, Keyed } from "./informer-store";
+export { isNewerVersion } from "./versions";
 
 export interface InformerOptions<T extends Keyed> {
   name: string;
@@ -27,19 +28,12 @@ export interface InformerOptions<T extends Keyed> {
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
-/** True when resourceVersion a is newer than b (both etcd revisions; opaque values compare as different). */
-export function isNewerVersion(a?: string, b?: string): boolean {
-  if (a === undefined || b === undefined) return a !== undefined;
-  if (/^\d+$/.test(a) && /^\d+$/.test(b)) return BigInt(a) > BigInt(b);
-  return a !== b;
-}
-
 export class Informer<T extends Keyed> {
-  private readonly byNs = new Map<string, Map<string, T>>();
+  private readonly store = new InformerStore<T>();
   private resourceVersion = "";
   private readonly abort = new AbortController();
   private started?: Promise<void>;
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new Waiters();
   /** Lists made (1 at start, +1 per 410), for tests and benchmarks. */
   lists = 0;
 
@@ -70,21 +64,19 @@ export class Informer<T extends Keyed> {
   }
 
   get(namespace: string | undefined, name: string): T | undefined {
-    return this.byNs.get(namespace ?? "")?.get(name);
+    return this.store.get(namespace, name);
   }
   inNamespace(namespace: string): T[] {
-    return [...(this.byNs.get(namespace)?.values() ?? [])];
+    return this.store.inNamespace(namespace);
   }
   namespaces(): string[] {
-    return [...this.byNs.keys()];
+    return this.store.namespaces();
   }
-  *values(): IterableIterator<T> {
-    for (const m of this.byNs.values()) yield* m.values();
+  values(): IterableIterator<T> {
+    return this.store.values();
   }
   get size(): number {
-    let n = 0;
-    for (const m of this.byNs.values()) n += m.size;
-    return n;
+    return this.store.size;
   }
 
   /**
@@ -97,60 +89,49 @@ export class Informer<T extends Keyed> {
     holds: (obj: T | undefined) => boolean,
     timeoutMs: number,
   ): Promise<{ obj: T | undefined } | undefined> {
-    const now = this.get(namespace, name);
-    if (holds(now)) return Promise.resolve({ obj: now });
-    return new Promise(resolve => {
-      const done = (found: { obj: T | undefined } | undefined) => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve(found);
-      };
-      const check = () => {
-        const obj = this.get(namespace, name);
-        if (holds(obj)) done({ obj });
-      };
-      const timer = setTimeout(() => done(undefined), timeoutMs);
-      timer.unref?.();
-      this.waiters.add(check);
-    });
+    return this.waiters.waitFor(() => this.get(namespace, name), holds, timeoutMs);
   }
 
   /**
-   * Write-through after Cheiron's own write (an older version never replaces a newer one). onChange learns
-   * whether `asPlanned` holds for the stored object: the answer is exactly Cheiron's own change, which the unit
-   * of work that made it has already accounted for.
+   * Write-through after Cheiron's own write (an older version never replaces a newer one, and an answer about
+   * an object deleted since is refused). onChange learns whether `asPlanned` holds for the stored object: the
+   * answer is exactly Cheiron's own change, which the unit of work that made it has already accounted for.
    */
   upsert(raw: unknown, asPlanned?: (obj: T) => boolean): void {
     const obj = this.opts.slim(raw);
-    if (obj) this.apply("MODIFIED", obj, asPlanned?.(obj) ?? false);
-  }
-  remove(namespace: string | undefined, name: string): void {
-    const old = this.get(namespace, name);
-    if (old) this.apply("DELETED", old);
+    if (!obj) return;
+    const stored = this.store.putWritten(obj, this.resourceVersion);
+    if (stored) this.notify("MODIFIED", obj, stored.old, asPlanned?.(obj) ?? false);
   }
 
-  private apply(type: ChangeType | "BOOKMARK", obj: T, planned = false) {
-    const ns = obj.namespace ?? "";
-    const old = this.byNs.get(ns)?.get(obj.name);
-    if (type === "DELETED") {
-      if (!old) return;
-      this.byNs.get(ns)?.delete(obj.name);
-      if (this.byNs.get(ns)?.size === 0) this.byNs.delete(ns);
-    } else {
-      if (old && !isNewerVersion(obj.resourceVersion, old.resourceVersion)) return;
-      if (!this.byNs.has(ns)) this.byNs.set(ns, new Map());
-      this.byNs.get(ns)!.set(obj.name, obj);
+  /** After Cheiron deleted `gone` (default: the entry), or learnt from a 404 that it does not exist. */
+  remove(namespace: string | undefined, name: string, gone?: Version): void {
+    const old = this.store.evict(namespace, name, gone ?? this.get(namespace, name) ?? {});
+    if (old) this.notify("DELETED", old, old);
+  }
+
+  /**
+   * A write to `target` and its write-through: the answer is stored (upsert); an answer of undefined (a delete)
+   * or a 404 (it does not exist) removes target. A failure is rethrown.
+   */
+  async write(
+    target: Keyed,
+    request: Promise<unknown>,
+    asPlanned?: (obj: T) => boolean,
+  ): Promise<void> {
+    let answer: unknown;
+    try {
+      answer = await request;
+    } catch (e) {
+      if (isNotFound(e)) this.remove(target.namespace, target.name, target);
+      throw e;
     }
-    this.notify(
-      type === "BOOKMARK" ? "MODIFIED" : type,
-      type === "DELETED" ? old! : obj,
-      old,
-      planned,
-    );
+    if (answer === undefined) this.remove(target.namespace, target.name, target);
+    else this.upsert(answer, asPlanned);
   }
 
   private notify(type: ChangeType, obj: T, old: T | undefined, planned = false) {
-    for (const check of [...this.waiters]) check();
+    this.waiters.changed();
     try {
       this.opts.onChange?.(type, obj, old, planned);
     } catch (e) {
@@ -161,7 +142,7 @@ export class Informer<T extends Keyed> {
   /** Lists in pages and replaces the cache, announcing what changed since the previous contents. */
   private async relist(): Promise<void> {
     this.lists++;
-    const fresh = new Map<string, Map<string, T>>();
+    const listed: T[] = [];
     let rv = "";
     for await (const page of this.client.pages<unknown>(
       this.opts.path,
@@ -170,28 +151,11 @@ export class Informer<T extends Keyed> {
     )) {
       for (const raw of page.items ?? []) {
         const obj = this.opts.slim(raw);
-        if (!obj) continue;
-        const ns = obj.namespace ?? "";
-        if (!fresh.has(ns)) fresh.set(ns, new Map());
-        fresh.get(ns)!.set(obj.name, obj);
+        if (obj) listed.push(obj);
       }
       rv = page.metadata?.resourceVersion ?? rv;
     }
-    const old = new Map(this.byNs);
-    this.byNs.clear();
-    for (const [ns, items] of fresh) this.byNs.set(ns, items);
-    for (const [ns, items] of fresh) {
-      for (const [name, obj] of items) {
-        const before = old.get(ns)?.get(name);
-        if (!before) this.notify("ADDED", obj, undefined);
-        else if (before.resourceVersion !== obj.resourceVersion)
-          this.notify("MODIFIED", obj, before);
-      }
-    }
-    for (const [ns, items] of old) {
-      for (const [name, obj] of items)
-        if (!fresh.get(ns)?.has(name)) this.notify("DELETED", obj, obj);
-    }
+    for (const c of this.store.replace(listed, rv)) this.notify(c.type, c.obj, c.old);
     this.resourceVersion = rv;
   }
 
@@ -240,6 +204,8 @@ export class Informer<T extends Keyed> {
     if (e.type === "BOOKMARK") return;
     const obj = this.opts.slim(e.object);
     if (!obj) return;
-    this.apply(e.type, obj);
+    if (e.type === "DELETED") return this.remove(obj.namespace, obj.name, obj);
+    const stored = this.store.put(obj);
+    if (stored) this.notify(e.type, obj, stored.old);
   }
 }

@@ -12,6 +12,7 @@ import {
 } from "../constants";
 import { buildCreateMetadata } from "../domain/write-through";
 import { apiClient } from "./client";
+import { isNotFound } from "./errors";
 import { paths } from "./paths";
 import { annotationOps, PatchOp } from "./patches";
 
@@ -55,11 +56,18 @@ export async function updateSecret(
   return apiClient().patch(paths.secret(d.namespace, d.name), ops);
 }
 
-/** Deletes exactly the Secret that was read: uid and resourceVersion are preconditions (409 if it changed). */
+/**
+ * Deletes exactly the Secret that was read: uid and resourceVersion are preconditions (409 if it changed). A
+ * 404 is what a delete wants (it is gone already): it resolves, so the caller removes it from its cache.
+ */
 export async function deleteSecret(s: ExistingSecret): Promise<void> {
   const pre =
     s.uid || s.resourceVersion ? { uid: s.uid, resourceVersion: s.resourceVersion } : undefined;
-  await apiClient().delete(paths.secret(s.namespace, s.name), pre);
+  try {
+    await apiClient().delete(paths.secret(s.namespace, s.name), pre);
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+  }
 }
 
 export const isAdopted = (s: ExistingSecret) => s.annotations?.[ANNOTATION_ADOPTED] === "true";
