@@ -2,7 +2,13 @@
 // deadlines.
 import http2 from "node:http2";
 import { ApiClient } from "./client";
-import { LoopbackApi, loopbackClient, startLoopbackApi } from "../../test/harness/loopback-api";
+import {
+  LoopbackApi,
+  loopbackClient,
+  startLoopbackApi,
+  startSilentServer,
+  until,
+} from "../../test/harness/loopback-api";
 
 let api: LoopbackApi;
 beforeAll(async () => (api = await startLoopbackApi()));
@@ -89,14 +95,47 @@ describe("ApiClient over HTTP/2", () => {
   });
 });
 
-describe("ApiClient over HTTP/2, a connection that let a request time out", () => {
-  it("gets no new request; the next one goes over a new connection", async () => {
-    api.handler = (q, s) => (q.url === "/stall" ? undefined : s.end('{"ok":1}'));
+describe("ApiClient over HTTP/2, a request that times out", () => {
+  it("is cancelled alone (RST_STREAM CANCEL); its connection stays in use", async () => {
+    const resets: number[] = [];
+    api.handler = (q, s) => {
+      const stream = (q as unknown as http2.Http2ServerRequest).stream;
+      if (q.url !== "/stall") return s.end('{"ok":1}');
+      stream.on("close", () => resets.push(stream.rstCode));
+    };
     const c = client({ timeoutMs: 300, http2Connections: 1 });
     await c.get("/before");
     await expect(c.get("/stall")).rejects.toMatchObject({ reason: "Timeout" });
     await expect(c.get("/after")).resolves.toEqual({ ok: 1 });
-    expect(api.sockets.size).toBe(2);
+    await until(() => resets.length === 1, 3000, "the server saw the stalled stream end");
+    expect(resets).toEqual([http2.constants.NGHTTP2_CANCEL]);
+    expect(api.sockets.size).toBe(1); // one TLS session for all three
     c.close();
   });
+});
+
+describe("ApiClient over HTTP/2, a connection whose server stops answering", () => {
+  it("is retired when a PING gets no answer; the next request opens a new connection", async () => {
+    const proxy = await startSilentServer(api.port.h2);
+    const c = loopbackClient(api, proxy.port, {
+      http2Connections: 1,
+      http2ReadIdleMs: 100,
+      http2PingTimeoutMs: 100,
+    });
+    try {
+      await c.get("/first");
+      proxy.blackhole(); // nothing reaches the server any more, nothing comes back: PINGs included
+      await until(
+        () => proxy.closedByClient.length === 1,
+        3000,
+        "the client closed that connection",
+      );
+      proxy.heal();
+      await expect(c.get("/after")).resolves.toEqual({});
+      expect(proxy.accepted).toHaveLength(2);
+    } finally {
+      c.close();
+      await proxy.close();
+    }
+  }, 10_000);
 });

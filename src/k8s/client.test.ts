@@ -121,6 +121,25 @@ describe.each(["http/1.1", "h2"] as const)("ApiClient against a server speaking 
     c.close();
   });
 
+  it("never sends a request whose deadline passed while it waited for a connection: a timeout, not sent", async () => {
+    const seen: string[] = [];
+    api.handler = (q, s) => {
+      seen.push(`${q.method} ${q.url}`);
+      if (q.url === "/slow") return void setTimeout(() => s.end("{}"), 600);
+      q.resume();
+      q.on("end", () => s.end("{}"));
+    };
+    const c = client({ maxInFlight: 1, maxConnections: 1 }); // one request at a time, on either transport
+    const slow = c.request("GET", "/slow", { timeoutMs: 10_000 });
+    const queued = c.request("POST", "/queued", { body: {}, timeoutMs: 200 }).catch(e => e);
+    await slow;
+    const e = await queued;
+    await c.get("/after"); // the same single connection: had /queued left, the server would have seen it first
+    expect(seen).toEqual(["GET /slow", "GET /after"]);
+    expect(e).toMatchObject({ reason: "Timeout", sent: false });
+    c.close();
+  });
+
   it("ends a request that gets no answer at its deadline", async () => {
     api.handler = () => undefined; // never answers
     const c = client({ timeoutMs: 300 });

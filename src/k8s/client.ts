@@ -12,8 +12,9 @@ import { ApiError, toApiError } from "./api-error";
 import { ApiConfig, loadApiConfig } from "./config";
 import { FIELD_MANAGER } from "../constants";
 import { settings } from "../settings";
+import { connectAlpn, NotHttp2Error } from "./alpn";
 import { H1Transport, networkError, Transport } from "./transport";
-import { connectAlpn, H2Transport, NotHttp2Error } from "./transport-h2";
+import { H2Transport } from "./transport-h2";
 
 export { ApiError } from "./api-error";
 
@@ -42,6 +43,10 @@ export interface ClientOptions {
   maxInFlight?: number;
   /** Per-request deadline (default CHEIRON_API_TIMEOUT_MS or 30 s). */
   timeoutMs?: number;
+  /** HTTP/2: a connection nothing was read on for this long is sent a PING (CHEIRON_API_HTTP2_READ_IDLE_MS). */
+  http2ReadIdleMs?: number;
+  /** HTTP/2: ...and retired when the PING gets no answer in this long (CHEIRON_API_HTTP2_PING_TIMEOUT_MS). */
+  http2PingTimeoutMs?: number;
   /** How often a 429 is retried after its Retry-After (default 5). */
   maxThrottleRetries?: number;
 }
@@ -54,8 +59,10 @@ export class ApiClient {
   readonly http2Connections: number;
   readonly maxInFlight: number;
   private readonly http2: boolean;
-  private readonly timeoutMs: number;
+  /** Per-request deadline; a watch's response headers must arrive within it too (watch.ts). */
+  readonly timeoutMs: number;
   private readonly maxThrottleRetries: number;
+  private readonly health: { readIdleMs: number; pingTimeoutMs: number };
   private chosen?: Promise<Transport>;
   private transports: Transport[] = [];
 
@@ -73,6 +80,10 @@ export class ApiClient {
     this.maxInFlight = opts.maxInFlight ?? s.apiMaxInFlight;
     this.timeoutMs = opts.timeoutMs ?? s.apiTimeoutMs;
     this.maxThrottleRetries = opts.maxThrottleRetries ?? 5;
+    this.health = {
+      readIdleMs: opts.http2ReadIdleMs ?? s.apiHttp2ReadIdleMs,
+      pingTimeoutMs: opts.http2PingTimeoutMs ?? s.apiHttp2PingTimeoutMs,
+    };
   }
 
   /**
@@ -233,9 +244,12 @@ export class ApiClient {
       new H2Transport(
         this.config.server,
         this.tlsOptions(),
-        this.http2Connections,
-        this.maxInFlight,
-        this.timeoutMs,
+        {
+          connections: this.http2Connections,
+          maxInFlight: this.maxInFlight,
+          connectTimeoutMs: this.timeoutMs,
+          ...this.health,
+        },
         socket,
       ),
     );
