@@ -3,17 +3,13 @@
 import http2 from "node:http2";
 import { ApiClient } from "./client";
 import {
-  LoopbackApi,
   loopbackClient,
-  startLoopbackApi,
   startSilentServer,
   until,
+  useLoopbackApi,
 } from "../../test/harness/loopback-api";
 
-let api: LoopbackApi;
-beforeAll(async () => (api = await startLoopbackApi()));
-afterAll(() => api.close());
-beforeEach(() => api.reset());
+const api = useLoopbackApi();
 const client = (opts: ConstructorParameters<typeof ApiClient>[1] = {}) =>
   loopbackClient(api, api.port.h2, opts);
 

@@ -2,18 +2,10 @@
 // case runs against an HTTP/1.1-only server (the client falls back to its keep-alive pool) and an HTTP/2 server
 // (the client multiplexes streams over its HTTP/2 connections). HTTP/2 alone: client.h2.test.ts.
 import { ApiClient, ApiError } from "./client";
-import {
-  LoopbackApi,
-  loopbackClient,
-  newCert,
-  startLoopbackApi,
-} from "../../test/harness/loopback-api";
+import { loopbackClient, newCert, useLoopbackApi } from "../../test/harness/loopback-api";
 
-let api: LoopbackApi;
+const api = useLoopbackApi();
 let port = 0;
-beforeAll(async () => (api = await startLoopbackApi()));
-afterAll(() => api.close());
-beforeEach(() => api.reset());
 const client = (opts: ConstructorParameters<typeof ApiClient>[1] = {}) =>
   loopbackClient(api, port, opts);
 

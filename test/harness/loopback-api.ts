@@ -27,10 +27,20 @@ export interface LoopbackApi {
   close(): Promise<void>;
 }
 
-export async function startLoopbackApi(): Promise<LoopbackApi> {
+/** Starts the servers before a test file's tests, resets them before each test and closes them after all. */
+export function useLoopbackApi(): LoopbackApi {
+  const api = {} as LoopbackApi; // filled in by beforeAll
+  beforeAll(() => startLoopbackApi(api));
+  afterAll(() => api.close());
+  beforeEach(() => api.reset());
+  return api;
+}
+
+/** Starts both servers; `into` becomes the handle (so a handle made before beforeAll runs works). */
+export async function startLoopbackApi(into = {} as LoopbackApi): Promise<LoopbackApi> {
   const { key, cert } = newCert();
   const open = new Set<{ destroy(): void }>();
-  const api: LoopbackApi = {
+  const api: LoopbackApi = Object.assign(into, {
     cert,
     port: { "http/1.1": 0, h2: 0 },
     handler: (_q, s) => s.end("{}"),
@@ -43,7 +53,7 @@ export async function startLoopbackApi(): Promise<LoopbackApi> {
       open.forEach(s => s.destroy()); // stalled requests and HTTP/2 sessions would keep the servers open
       await Promise.all(servers.map(s => new Promise(r => s.close(r))));
     },
-  };
+  } satisfies LoopbackApi);
   const h1 = https.createServer({ key, cert }, (q, s) => api.handler(q, s));
   const h2 = http2.createSecureServer({ key, cert, allowHTTP1: true }, (q, s) =>
     api.handler(q as never, s as never),
