@@ -2,7 +2,14 @@
 // case runs against an HTTP/1.1-only server (the client falls back to its keep-alive pool) and an HTTP/2 server
 // (the client multiplexes streams over its HTTP/2 connections). HTTP/2 alone: client.h2.test.ts.
 import { ApiClient, ApiError } from "./client";
-import { loopbackClient, newCert, useLoopbackApi } from "../../test/harness/loopback-api";
+import { withSignal } from "./cancel";
+import {
+  loopbackClient,
+  newCert,
+  settledWithin,
+  until,
+  useLoopbackApi,
+} from "../../test/harness/loopback-api";
 
 const api = useLoopbackApi();
 let port = 0;
@@ -129,6 +136,26 @@ describe.each(["http/1.1", "h2"] as const)("ApiClient against a server speaking 
     await c.get("/after"); // the same single connection: had /queued left, the server would have seen it first
     expect(seen).toEqual(["GET /slow", "GET /after"]);
     expect(e).toMatchObject({ reason: "Timeout", sent: false });
+    c.close();
+  });
+
+  it("cancels the request in flight when the signal of its run aborts; sends none after", async () => {
+    let asked = 0;
+    let ended = 0;
+    api.handler = (_q, s) => {
+      asked++;
+      s.on("close", () => ended++); // never answers
+    };
+    const c = client({ timeoutMs: 10_000 });
+    const run = new AbortController();
+    const call = withSignal(run.signal, () => c.get("/stall")).catch(e => e);
+    await until(() => asked === 1, 3000, "the server got the request");
+    run.abort(new Error("run of ns/a exceeded 1000 ms"));
+    expect(await settledWithin(call, 3000)).toMatchObject({ reason: "Canceled" });
+    await until(() => ended === 1, 3000, "the server saw the request go");
+    const next = withSignal(run.signal, () => c.get("/next"));
+    await expect(next).rejects.toMatchObject({ reason: "Canceled", sent: false });
+    expect(asked).toBe(1);
     c.close();
   });
 

@@ -64,8 +64,12 @@ export function stoppedError(r: WireRequest, why: Stop, sent: boolean): ApiError
 const reasonOf = (signal?: AbortSignal) =>
   signal?.reason instanceof Error ? signal.reason.message : String(signal?.reason);
 
-/** Calls `stop` once: at the request's deadline, or when its signal aborts. Returns the disarm. */
+/** Calls `stop` once: at the request's deadline, or when its signal aborts (now, if it has). Returns the disarm. */
 export function armDeadline(r: WireRequest, stop: (why: Stop) => void): () => void {
+  if (r.signal?.aborted) {
+    stop("cancel");
+    return () => undefined;
+  }
   const timer = setTimeout(() => stop("timeout"), r.timeoutMs);
   const onAbort = () => stop("cancel");
   r.signal?.addEventListener("abort", onAbort, { once: true });

@@ -6,6 +6,7 @@ import { Informer } from "./informer";
 import { watchStream, WatchStreamOptions } from "./watch";
 import {
   loopbackClient,
+  settledWithin,
   startSilentServer,
   until,
   useLoopbackApi,
@@ -21,13 +22,6 @@ const options = (onEvent: WatchStreamOptions["onEvent"] = () => undefined): Watc
   idleMs: 150_000, // the informer's: far longer than the header deadline below
   onEvent,
 });
-/** The watch's outcome, or a note that it was still pending after `ms` (a bound, not a timing assertion). */
-const settledWithin = (p: Promise<unknown>, ms: number) =>
-  Promise.race([
-    p,
-    new Promise(r => setTimeout(() => r(`still pending after ${ms} ms`), ms).unref()),
-  ]);
-
 describe("watchStream before its response headers", () => {
   it("fails when the server accepts the connection and never answers the TLS handshake", async () => {
     const silent = await startSilentServer();

@@ -127,3 +127,10 @@ export async function until(holds: () => boolean, ms: number, what: string): Pro
     await new Promise(r => setTimeout(r, 10));
   }
 }
+
+/** `p`'s outcome, or a note that it was still pending after `ms` (a bound, not a timing assertion). */
+export const settledWithin = (p: Promise<unknown>, ms: number) =>
+  Promise.race([
+    p,
+    new Promise(r => setTimeout(() => r(`still pending after ${ms} ms`), ms).unref()),
+  ]);
