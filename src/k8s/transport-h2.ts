@@ -61,10 +61,6 @@ export class H2Transport implements Transport {
     this.opening = new Array(opts.connections).fill(undefined);
   }
 
-  get connections(): number {
-    return this.opts.connections;
-  }
-
   async send(r: WireRequest): Promise<WireResponse> {
     // One deadline (and the caller's signal) for the wait for a slot and for the exchange.
     const stop = new AbortController();
