@@ -131,18 +131,13 @@ export class WorkQueue {
   private async run(key: string) {
     const cancel = new AbortController();
     setMaxListeners(0, cancel.signal); // each request in flight listens to it: a fan-out has many at once
+    const attempt = async () =>
+      (await withSignal(cancel.signal, () => this.opts.process(key, cancel.signal))) !== false;
+    const run = attempt().then(
+      ok => ({ ok, error: undefined as unknown }),
+      (error: unknown) => ({ ok: false, error }),
+    );
     const limit = this.opts.runDeadlineMs;
-    const run = (async () => {
-      try {
-        return {
-          ok:
-            (await withSignal(cancel.signal, () => this.opts.process(key, cancel.signal))) !==
-            false,
-        };
-      } catch (error) {
-        return { ok: false, error };
-      }
-    })();
     let deadline: NodeJS.Timeout | undefined;
     const expired = new Promise<undefined>(r => {
       if (limit) deadline = setTimeout(() => r(undefined), limit);
@@ -150,28 +145,26 @@ export class WorkQueue {
     const outcome = await (limit ? Promise.race([run, expired]) : run);
     clearTimeout(deadline);
     this.running.delete(key);
-    if (outcome) return this.ended(key, outcome.ok, outcome.error);
+    if (outcome) return this.ended(key, outcome);
     // Past its deadline: cancelled, counted as failed, its worker freed; its key waits until it has ended.
     const error = new Error(`run of ${key} exceeded ${limit} ms`);
     cancel.abort(error);
     this.late.add(key);
-    this.ended(key, false, error);
+    this.ended(key, { ok: false, error });
     await run;
     this.late.delete(key);
-    this.ended(key, true, undefined, false);
+    this.ended(key); // its outcome was counted at its deadline
   }
 
-  /** Records how a run went (`record`), then queues what was asked for meanwhile and fills the workers. */
-  private ended(key: string, ok: boolean, error: unknown, record = true) {
-    if (!record) {
-      // a late run that ended: its outcome was counted at its deadline
-    } else if (ok) {
+  /** Records the outcome of a run (if given), then queues what was asked for meanwhile and fills the workers. */
+  private ended(key: string, outcome?: { ok: boolean; error: unknown }) {
+    if (outcome?.ok) {
       this.failures.delete(key);
-    } else {
+    } else if (outcome) {
       const attempt = (this.failures.get(key) ?? 0) + 1;
       this.failures.set(key, attempt);
       const delay = buildBackoffDelay(attempt, this.opts.baseDelayMs, this.opts.maxDelayMs);
-      this.opts.onError?.(key, error, attempt, delay);
+      this.opts.onError?.(key, outcome.error, attempt, delay);
       this.rerun.delete(key); // the retry recomputes everything: no early rerun
       this.enqueueAfter(key, delay);
     }
