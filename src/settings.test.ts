@@ -66,9 +66,15 @@ describe("settings: the API client", () => {
     "CHEIRON_API_HTTP2_CONNECTIONS",
     "CHEIRON_API_MAX_IN_FLIGHT",
     "CHEIRON_API_TIMEOUT_MS",
+    "CHEIRON_API_HTTP2_READ_IDLE_MS",
+    "CHEIRON_API_HTTP2_PING_TIMEOUT_MS",
   ];
-  it.each<[string, Record<string, string>, [number, number, number, number]]>([
-    ["the defaults", {}, [12, 2, 64, 30_000]],
+  it.each<[string, Record<string, string>, number[]]>([
+    [
+      "the defaults (PING after 30 s idle, 15 s for its answer, as client-go)",
+      {},
+      [12, 2, 64, 30_000, 30_000, 15_000],
+    ],
     [
       "all set",
       {
@@ -76,8 +82,10 @@ describe("settings: the API client", () => {
         CHEIRON_API_HTTP2_CONNECTIONS: "1",
         CHEIRON_API_MAX_IN_FLIGHT: "32",
         CHEIRON_API_TIMEOUT_MS: "5000",
+        CHEIRON_API_HTTP2_READ_IDLE_MS: "10000",
+        CHEIRON_API_HTTP2_PING_TIMEOUT_MS: "5000",
       },
-      [16, 1, 32, 5000],
+      [16, 1, 32, 5000, 10_000, 5000],
     ],
     [
       "zero, negative or not a number: the default",
@@ -86,15 +94,22 @@ describe("settings: the API client", () => {
         CHEIRON_API_HTTP2_CONNECTIONS: "-1",
         CHEIRON_API_MAX_IN_FLIGHT: "many",
         CHEIRON_API_TIMEOUT_MS: "",
+        CHEIRON_API_HTTP2_READ_IDLE_MS: "0",
+        CHEIRON_API_HTTP2_PING_TIMEOUT_MS: "fast",
       },
-      [12, 2, 64, 30_000],
+      [12, 2, 64, 30_000, 30_000, 15_000],
     ],
   ])("%s", (_name, env, expected) => {
     useEnv(keys, env);
     const s = settings();
-    expect([s.apiMaxConnections, s.apiHttp2Connections, s.apiMaxInFlight, s.apiTimeoutMs]).toEqual(
-      expected,
-    );
+    expect([
+      s.apiMaxConnections,
+      s.apiHttp2Connections,
+      s.apiMaxInFlight,
+      s.apiTimeoutMs,
+      s.apiHttp2ReadIdleMs,
+      s.apiHttp2PingTimeoutMs,
+    ]).toEqual(expected);
   });
 });
 

@@ -37,6 +37,10 @@ export interface Settings {
   apiMaxInFlight: number;
   /** Deadline of one API request, its response body included (CHEIRON_API_TIMEOUT_MS, default 30 s). */
   apiTimeoutMs: number;
+  /** An HTTP/2 connection nothing was read on for this long is sent a PING (default 30 s, as client-go). */
+  apiHttp2ReadIdleMs: number;
+  /** ...and retired when that PING gets no answer within this (default 15 s, as client-go). */
+  apiHttp2PingTimeoutMs: number;
   /**
    * ServiceAccount writes in flight at once (CHEIRON_ADMITTED_WRITES, default 24). Each one is a call of the
    * admission webhooks, and the apiserver keeps at most 25 idle connections per webhook: above that, every
@@ -68,6 +72,8 @@ export function settings(): Settings {
     apiHttp2Connections: num("CHEIRON_API_HTTP2_CONNECTIONS", 2, 1),
     apiMaxInFlight: num("CHEIRON_API_MAX_IN_FLIGHT", 64, 1),
     apiTimeoutMs: num("CHEIRON_API_TIMEOUT_MS", 30_000, 1),
+    apiHttp2ReadIdleMs: num("CHEIRON_API_HTTP2_READ_IDLE_MS", 30_000, 100),
+    apiHttp2PingTimeoutMs: num("CHEIRON_API_HTTP2_PING_TIMEOUT_MS", 15_000, 100),
     admittedWrites: num("CHEIRON_ADMITTED_WRITES", 24, 1),
     admissionRequestLogs:
       process.env.CHEIRON_ADMISSION_REQUEST_LOGS?.trim().toLowerCase() === "all" ? "all" : "one",

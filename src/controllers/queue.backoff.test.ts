@@ -1,5 +1,6 @@
 // Issue 11 #9: before, enqueue() cleared a failing key's backoff timer, so every event re-ran it at once (each
-// time with a Warning Event), and a run that never ended held its worker forever.
+// time with a Warning Event), and a run that never ended held its worker forever. A run that ignores its
+// cancellation: queue.deadline.test.ts.
 import { WorkQueue } from "./queue";
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
@@ -49,10 +50,13 @@ describe("WorkQueue backoff and deadlines", () => {
       baseDelayMs: 50,
       maxDelayMs: 50,
       runDeadlineMs: 100,
-      process: async k => {
+      process: async (k, signal) => {
         started.push(k);
+        // stuck until cancelled, as an API request that gets no answer is (issue 22 #8)
         if (k === "stuck" && started.filter(s => s === "stuck").length === 1)
-          await new Promise(() => undefined);
+          await new Promise((_, reject) =>
+            signal.addEventListener("abort", () => reject(signal.reason)),
+          );
       },
     });
     q.enqueue("stuck");

@@ -1,17 +1,25 @@
 // A coalescing work queue: a key enqueued many times runs once; a key is never run twice at once (an enqueue
 // while it runs schedules one more run); a failed run is retried with capped exponential backoff, and events
-// do not cut that backoff short; a run that outlives its deadline frees its worker and counts as failed.
+// do not cut that backoff short. A run that outlives its deadline counts as failed, is cancelled (its signal,
+// which every API request made inside it carries, see src/k8s/cancel.ts, aborts) and frees its worker; its key
+// runs again only once that run has really ended.
 // Two lanes: what an event asks for runs before what a fan-out spread over its namespaces ("background"), so a
 // namespace created during a 5,000-namespace fan-out or resync does not wait behind it (as controller-runtime's
 // priority queue puts the items of a list and a resync last). A background key enqueued by an event moves up.
+import { setMaxListeners } from "node:events";
+import { withSignal } from "../k8s/cancel";
+
 export interface QueueOptions {
   concurrency: number;
   baseDelayMs: number;
   maxDelayMs: number;
-  /** Returns normally on success; throws (or returns false) to be retried with backoff. */
-  process: (key: string) => Promise<boolean | void>;
+  /**
+   * Returns normally on success; throws (or returns false) to be retried with backoff. Runs inside
+   * withSignal(signal): `signal` aborts when the run passes its deadline.
+   */
+  process: (key: string, signal: AbortSignal) => Promise<boolean | void>;
   onError?: (key: string, error: unknown, attempt: number, delayMs: number) => void;
-  /** A run still going after this long counts as failed and frees its worker (default: none). */
+  /** A run still going after this long counts as failed, is cancelled and frees its worker (default: none). */
   runDeadlineMs?: number;
 }
 
@@ -26,6 +34,8 @@ export class WorkQueue {
   /** Queued keys and their lane; a lane's array may hold stale entries of keys that moved up or ran. */
   private readonly queued = new Map<string, Lane>();
   private readonly running = new Set<string>();
+  /** Keys whose run passed its deadline and has not ended yet: they hold no worker, and do not run again. */
+  private readonly late = new Set<string>();
   /** Keys enqueued while running, with the lane of their next run. */
   private readonly rerun = new Map<string, Lane>();
   private readonly failures = new Map<string, number>();
@@ -35,7 +45,7 @@ export class WorkQueue {
   constructor(private readonly opts: QueueOptions) {}
 
   enqueue(key: string, lane: Lane = "event"): void {
-    if (this.running.has(key)) {
+    if (this.running.has(key) || this.late.has(key)) {
       if (this.rerun.get(key) !== "event") this.rerun.set(key, lane);
       return;
     }
@@ -72,10 +82,10 @@ export class WorkQueue {
   }
 
   get size(): number {
-    return this.queued.size + this.running.size;
+    return this.queued.size + this.running.size + this.late.size;
   }
 
-  /** Resolves when nothing is queued or running (timers may still be pending). */
+  /** Resolves when nothing is queued or running, late runs included (timers may still be pending). */
   idle(): Promise<void> {
     if (this.size === 0) return Promise.resolve();
     return new Promise(r => this.idleWaiters.push(r));
@@ -119,39 +129,50 @@ export class WorkQueue {
   }
 
   private async run(key: string) {
-    let ok = false;
-    let error: unknown;
+    const cancel = new AbortController();
+    setMaxListeners(0, cancel.signal); // each request in flight listens to it: a fan-out has many at once
+    const attempt = async () =>
+      (await withSignal(cancel.signal, () => this.opts.process(key, cancel.signal))) !== false;
+    const run = attempt().then(
+      ok => ({ ok, error: undefined as unknown }),
+      (error: unknown) => ({ ok: false, error }),
+    );
+    const limit = this.opts.runDeadlineMs;
     let deadline: NodeJS.Timeout | undefined;
-    try {
-      const run = this.opts.process(key);
-      const limit = this.opts.runDeadlineMs;
-      const expired = new Promise<never>((_, reject) => {
-        if (limit)
-          deadline = setTimeout(
-            () => reject(new Error(`run of ${key} exceeded ${limit} ms`)),
-            limit,
-          );
-      });
-      ok = (await (limit ? Promise.race([run, expired]) : run)) !== false;
-    } catch (e) {
-      error = e;
-    } finally {
-      clearTimeout(deadline);
-    }
+    const expired = new Promise<undefined>(r => {
+      if (limit) deadline = setTimeout(() => r(undefined), limit);
+    });
+    const outcome = await (limit ? Promise.race([run, expired]) : run);
+    clearTimeout(deadline);
     this.running.delete(key);
-    if (ok) {
+    if (outcome) return this.ended(key, outcome);
+    // Past its deadline: cancelled, counted as failed, its worker freed; its key waits until it has ended.
+    const error = new Error(`run of ${key} exceeded ${limit} ms`);
+    cancel.abort(error);
+    this.late.add(key);
+    this.ended(key, { ok: false, error });
+    await run;
+    this.late.delete(key);
+    this.ended(key); // its outcome was counted at its deadline
+  }
+
+  /** Records the outcome of a run (if given), then queues what was asked for meanwhile and fills the workers. */
+  private ended(key: string, outcome?: { ok: boolean; error: unknown }) {
+    if (outcome?.ok) {
       this.failures.delete(key);
-    } else {
+    } else if (outcome) {
       const attempt = (this.failures.get(key) ?? 0) + 1;
       this.failures.set(key, attempt);
       const delay = buildBackoffDelay(attempt, this.opts.baseDelayMs, this.opts.maxDelayMs);
-      this.opts.onError?.(key, error, attempt, delay);
+      this.opts.onError?.(key, outcome.error, attempt, delay);
       this.rerun.delete(key); // the retry recomputes everything: no early rerun
       this.enqueueAfter(key, delay);
     }
     const again = this.rerun.get(key);
-    this.rerun.delete(key);
-    if (again) this.enqueue(key, again);
+    if (again && !this.late.has(key)) {
+      this.rerun.delete(key);
+      this.enqueue(key, again);
+    }
     this.pump();
   }
 }

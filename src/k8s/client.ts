@@ -3,19 +3,27 @@
 // CHEIRON_API_HTTP2_CONNECTIONS HTTP/2 connections when the apiserver offers h2 (it does), or a keep-alive
 // HTTP/1.1 pool of CHEIRON_API_MAX_CONNECTIONS where it does not or CHEIRON_API_HTTP2=false (docs/benchmarks.md
 // has the trade-off). A deadline on every request, errors that keep their status code, fieldManager=cheiron on
-// every write, and 429s retried after Retry-After. Watches use their own sockets (one each, see watch.ts) so a
-// long-lived stream never holds a pooled connection.
+// every write, 429s retried after Retry-After, and every request cancelled with the queue's run it is made in
+// (cancel.ts). Watches use their own sockets (one each, see watch.ts) so a long-lived stream never holds a
+// pooled connection.
 import https from "node:https";
 import tls from "node:tls";
-import { Log } from "pepr";
 import { ApiError, toApiError } from "./api-error";
 import { ApiConfig, loadApiConfig } from "./config";
 import { FIELD_MANAGER } from "../constants";
 import { settings } from "../settings";
-import { H1Transport, networkError, Transport } from "./transport";
-import { connectAlpn, H2Transport, NotHttp2Error } from "./transport-h2";
+import { NotHttp2Error } from "./alpn";
+import { currentSignal } from "./cancel";
+import {
+  buildTransportChoice,
+  chooseTransport,
+  ClientOptions,
+  TransportChoice,
+} from "./choose-transport";
+import { networkError, Transport } from "./transport";
 
 export { ApiError } from "./api-error";
+export type { ClientOptions } from "./choose-transport";
 
 export type PatchType = "json" | "merge";
 const CONTENT_TYPES: Record<PatchType, string> = {
@@ -29,33 +37,18 @@ export interface RequestOptions {
   contentType?: string;
   /** Deadline for the whole request, response body included (default: the client's). */
   timeoutMs?: number;
-}
-
-export interface ClientOptions {
-  /** Upper bound on HTTP/1.1 pooled connections to the apiserver (default CHEIRON_API_MAX_CONNECTIONS or 12). */
-  maxConnections?: number;
-  /** HTTP/2 when the server offers it (default: yes, unless CHEIRON_API_HTTP2=false). */
-  http2?: boolean;
-  /** HTTP/2 connections, at most maxConnections (default CHEIRON_API_HTTP2_CONNECTIONS or 2). */
-  http2Connections?: number;
-  /** HTTP/2 requests in flight at once (default CHEIRON_API_MAX_IN_FLIGHT or 64); HTTP/1.1: maxConnections. */
-  maxInFlight?: number;
-  /** Per-request deadline (default CHEIRON_API_TIMEOUT_MS or 30 s). */
-  timeoutMs?: number;
-  /** How often a 429 is retried after its Retry-After (default 5). */
-  maxThrottleRetries?: number;
+  /** Cancels the request (default: the signal of the queue's run it is made in, see cancel.ts). */
+  signal?: AbortSignal;
 }
 
 const WRITE_METHODS = new Set(["POST", "PUT", "PATCH"]);
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 export class ApiClient {
-  readonly maxConnections: number;
-  readonly http2Connections: number;
-  readonly maxInFlight: number;
-  private readonly http2: boolean;
-  private readonly timeoutMs: number;
+  /** Per-request deadline; a watch's response headers must arrive within it too (watch.ts). */
+  readonly timeoutMs: number;
   private readonly maxThrottleRetries: number;
+  private readonly choice: TransportChoice;
   private chosen?: Promise<Transport>;
   private transports: Transport[] = [];
 
@@ -64,15 +57,9 @@ export class ApiClient {
     opts: ClientOptions = {},
   ) {
     const s = settings();
-    this.maxConnections = opts.maxConnections ?? s.apiMaxConnections;
-    this.http2 = opts.http2 ?? s.apiHttp2;
-    this.http2Connections = Math.min(
-      this.maxConnections,
-      opts.http2Connections ?? s.apiHttp2Connections,
-    );
-    this.maxInFlight = opts.maxInFlight ?? s.apiMaxInFlight;
     this.timeoutMs = opts.timeoutMs ?? s.apiTimeoutMs;
     this.maxThrottleRetries = opts.maxThrottleRetries ?? 5;
+    this.choice = buildTransportChoice(opts, s);
   }
 
   /**
@@ -135,9 +122,10 @@ export class ApiClient {
   /** One request; a 429 waits for Retry-After (within the deadline) and is tried again. */
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
     const deadline = Date.now() + (opts.timeoutMs ?? this.timeoutMs);
+    const signal = opts.signal ?? currentSignal();
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.once<T>(method, path, opts, deadline);
+        return await this.once<T>(method, path, { ...opts, signal }, deadline);
       } catch (e) {
         const err = e as ApiError;
         if (err.status === 401 && attempt === 1) {
@@ -177,7 +165,7 @@ export class ApiClient {
       headers["Content-Length"] = String(Buffer.byteLength(body));
     }
     const label = `${method} ${path}`;
-    const wire = { method, url, headers, body, label };
+    const wire = { method, url, headers, body, label, signal: opts.signal };
     for (let attempt = 1; ; attempt++) {
       const timeoutMs = Math.max(1, deadline - Date.now());
       let res;
@@ -197,48 +185,14 @@ export class ApiClient {
   }
 
   private transport(): Promise<Transport> {
-    this.chosen ??= this.choose().then(
-      t => {
-        Log.info(
-          t.protocol === "h2"
-            ? {
-                protocol: t.protocol,
-                connections: this.http2Connections,
-                maxInFlight: this.maxInFlight,
-              }
-            : { protocol: t.protocol, connections: this.maxConnections, http2: this.http2 },
-          "Cheiron API client connected",
-        );
-        return t;
-      },
+    this.chosen ??= chooseTransport(this.config.server, this.tlsOptions(), this.choice).then(
+      t => (this.transports.push(t), t),
       e => {
         this.chosen = undefined;
         throw e;
       },
     );
     return this.chosen;
-  }
-
-  /** HTTP/2 if the server offers it on a first connection (which becomes the first HTTP/2 connection). */
-  private async choose(): Promise<Transport> {
-    const use = (t: Transport) => (this.transports.push(t), t);
-    const pool = () => use(new H1Transport(this.maxConnections, this.tlsOptions()));
-    if (!this.http2) return pool();
-    const socket = await connectAlpn(this.config.server, this.tlsOptions(), this.timeoutMs);
-    if (socket.alpnProtocol !== "h2") {
-      socket.destroy();
-      return pool();
-    }
-    return use(
-      new H2Transport(
-        this.config.server,
-        this.tlsOptions(),
-        this.http2Connections,
-        this.maxInFlight,
-        this.timeoutMs,
-        socket,
-      ),
-    );
   }
 }
 

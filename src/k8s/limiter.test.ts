@@ -64,4 +64,21 @@ describe("Limiter", () => {
     ).rejects.toThrow("boom");
     await expect(l.run(async () => 1)).resolves.toBe(1);
   });
+
+  it("a caller whose signal aborts while it waits leaves the line: its job never runs", async () => {
+    const l = new Limiter(1);
+    const first = gate<void>();
+    const ran: string[] = [];
+    const a = l.run(() => first.promise);
+    const ac = new AbortController();
+    const b = l.run(async () => void ran.push("b"), ac.signal);
+    const c = l.run(async () => void ran.push("c"));
+    ac.abort("timeout");
+    await expect(b).rejects.toBe("timeout");
+    expect(l.usage).toEqual({ active: 1, waiting: 1 });
+    first.open();
+    await Promise.all([a, c]);
+    expect(ran).toEqual(["c"]);
+    expect(l.usage).toEqual({ active: 0, waiting: 0 });
+  });
 });

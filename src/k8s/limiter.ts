@@ -11,9 +11,12 @@ export class Limiter {
     return { active: this.active, waiting: this.waiting.length };
   }
 
-  /** Runs `fn` once a turn is free and frees the turn when it settles. */
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    await this.acquire();
+  /**
+   * Runs `fn` once a turn is free and frees the turn when it settles. A caller whose `signal` aborts while it
+   * waits leaves the line at once: `fn` never runs, and run rejects with the signal's reason.
+   */
+  async run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    await this.acquire(signal);
     try {
       return await fn();
     } finally {
@@ -21,12 +24,25 @@ export class Limiter {
     }
   }
 
-  private acquire(): Promise<void> | void {
+  private acquire(signal?: AbortSignal): Promise<void> | void {
+    if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.active < this.limit) {
       this.active++;
       return;
     }
-    return new Promise<void>(r => this.waiting.push(r)); // release() hands its turn over
+    return new Promise<void>((resolve, reject) => {
+      const turn = () => {
+        signal?.removeEventListener("abort", leave);
+        resolve();
+      };
+      const leave = () => {
+        const i = this.waiting.indexOf(turn);
+        if (i >= 0) this.waiting.splice(i, 1);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener("abort", leave, { once: true });
+      this.waiting.push(turn); // release() hands its turn over
+    });
   }
 
   private release(): void {

@@ -1,51 +1,30 @@
 // HTTP/2 to the apiserver, the way client-go talks to it: requests are streams over a fixed, small number of
 // connections (default 2), so the controller can keep 32 writes in flight (which is what lets etcd and the
 // apiserver batch their work) while holding two TCP connections. A connection the server ends (GOAWAY, a
-// restart) is replaced on the next request; a stream the server refused unprocessed is sent again.
+// restart) is replaced on the next request; a stream the server refused unprocessed is sent again. A request
+// whose deadline passes (or that is cancelled) while it waits for an in-flight slot is never sent; one that
+// passes it in flight cancels its own stream (RST_STREAM) and leaves the connection alone: a connection is
+// retired only when it fails a PING (h2-health.ts).
 import http2 from "node:http2";
-import { isIP } from "node:net";
 import tls from "node:tls";
 import { ApiError } from "./api-error";
+import { connectAlpn, NotHttp2Error } from "./alpn";
+import { HealthOptions, watchHealth, Health } from "./h2-health";
+import { untilAborted } from "./cancel";
 import { Limiter } from "./limiter";
-import { networkError, timeoutError, Transport, WireRequest, WireResponse } from "./transport";
+import {
+  armDeadline,
+  networkError,
+  Stop,
+  stoppedError,
+  Transport,
+  WireRequest,
+  WireResponse,
+} from "./transport";
 
 const { NGHTTP2_CANCEL, NGHTTP2_REFUSED_STREAM } = http2.constants;
 /** Stream and connection receive windows: a list page of a few MB arrives without waiting for updates. */
 const WINDOW = 4 << 20;
-
-/** A TLS connection offering h2 and http/1.1 (ALPN); the caller reads `alpnProtocol` to see what was chosen. */
-export function connectAlpn(
-  origin: URL,
-  tlsOptions: tls.ConnectionOptions,
-  timeoutMs: number,
-): Promise<tls.TLSSocket> {
-  const host = origin.hostname.replace(/^\[(.*)\]$/, "$1");
-  return new Promise((resolve, reject) => {
-    const socket = tls.connect({
-      ...tlsOptions,
-      host,
-      port: Number(origin.port || 443),
-      servername: isIP(host) ? undefined : host,
-      ALPNProtocols: ["h2", "http/1.1"],
-    });
-    const timer = setTimeout(
-      () => socket.destroy(new Error(`no TLS handshake within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    socket.once("secureConnect", () => {
-      clearTimeout(timer);
-      socket.setKeepAlive(true, 30_000); // TCP keep-alive, as the HTTP/1.1 agent's sockets have
-      resolve(socket);
-    });
-    socket.once("error", e => {
-      clearTimeout(timer);
-      reject(e);
-    });
-  });
-}
-
-/** The server answered a new connection without h2: the client goes back to choosing a transport. */
-export class NotHttp2Error extends Error {}
 
 class Refused extends Error {}
 
@@ -53,6 +32,14 @@ interface Conn {
   session: http2.ClientHttp2Session;
   active: number;
   draining: boolean;
+  health: Health;
+}
+
+export interface H2Options extends HealthOptions {
+  connections: number;
+  /** Requests in flight at once over all connections; more wait their turn (the apiserver would take 1,000). */
+  maxInFlight: number;
+  connectTimeoutMs: number;
 }
 
 export class H2Transport implements Transport {
@@ -66,30 +53,37 @@ export class H2Transport implements Transport {
   constructor(
     private readonly origin: URL,
     private readonly tlsOptions: tls.ConnectionOptions,
-    readonly connections: number,
-    /** Requests in flight at once over all connections; more wait their turn (the apiserver would take 1,000). */
-    maxInFlight: number,
-    private readonly connectTimeoutMs: number,
+    private readonly opts: H2Options,
     private spare?: tls.TLSSocket,
   ) {
-    this.inFlight = new Limiter(maxInFlight);
-    this.conns = new Array(connections).fill(undefined);
-    this.opening = new Array(connections).fill(undefined);
+    this.inFlight = new Limiter(opts.maxInFlight);
+    this.conns = new Array(opts.connections).fill(undefined);
+    this.opening = new Array(opts.connections).fill(undefined);
   }
 
-  send(r: WireRequest): Promise<WireResponse> {
-    const deadline = Date.now() + r.timeoutMs;
-    return this.inFlight.run(async () => {
-      for (let attempt = 1; ; attempt++) {
-        const conn = await this.conn();
-        try {
-          return await this.exchange(conn, { ...r, timeoutMs: Math.max(1, deadline - Date.now()) });
-        } catch (e) {
-          if (e instanceof Refused && attempt < 3) continue; // never processed: safe to send again
-          throw e instanceof Refused ? networkError(r.label, e) : e;
+  async send(r: WireRequest): Promise<WireResponse> {
+    // One deadline (and the caller's signal) for the wait for a slot and for the exchange.
+    const stop = new AbortController();
+    const disarm = armDeadline(r, why => stop.abort(why));
+    const unsent = () => stoppedError(r, stop.signal.reason as Stop, false);
+    try {
+      return await this.inFlight.run(async () => {
+        for (let attempt = 1; ; attempt++) {
+          const conn = await untilAborted(this.conn(), stop.signal);
+          if (stop.signal.aborted) throw unsent();
+          try {
+            return await this.exchange(conn, r, stop.signal);
+          } catch (e) {
+            if (e instanceof Refused && attempt < 3) continue; // never processed: safe to send again
+            throw e instanceof Refused ? networkError(r.label, e) : e;
+          }
         }
-      }
-    });
+      }, stop.signal);
+    } catch (e) {
+      throw stop.signal.aborted && e === stop.signal.reason ? unsent() : e;
+    } finally {
+      disarm();
+    }
   }
 
   close(): void {
@@ -99,7 +93,7 @@ export class H2Transport implements Transport {
   }
 
   private conn(): Promise<Conn> {
-    const i = this.next++ % this.connections;
+    const i = this.next++ % this.opts.connections;
     const c = this.conns[i];
     if (c && !c.draining && !c.session.closed && !c.session.destroyed) return Promise.resolve(c);
     this.opening[i] ??= this.open(i).finally(() => (this.opening[i] = undefined));
@@ -109,7 +103,7 @@ export class H2Transport implements Transport {
   private async open(i: number): Promise<Conn> {
     if (this.closed) throw new ApiError("the API client is closed", 0, "NetworkError");
     const socket =
-      this.spare ?? (await connectAlpn(this.origin, this.tlsOptions, this.connectTimeoutMs));
+      this.spare ?? (await connectAlpn(this.origin, this.tlsOptions, this.opts.connectTimeoutMs));
     this.spare = undefined;
     if (socket.alpnProtocol !== "h2") {
       socket.destroy();
@@ -120,11 +114,21 @@ export class H2Transport implements Transport {
       settings: { initialWindowSize: WINDOW },
     });
     session.once("connect", () => session.setLocalWindowSize(WINDOW));
-    const conn: Conn = { session, active: 0, draining: false };
+    const conn: Conn = {
+      session,
+      active: 0,
+      draining: false,
+      // A connection that fails a PING is dead: its streams fail now instead of at their deadlines.
+      health: watchHealth(session, this.opts, why => {
+        conn.draining = true;
+        session.destroy(new Error(`HTTP/2 connection lost: ${why}`));
+      }),
+    };
     const retire = () => (conn.draining = true);
     session.on("goaway", retire);
     session.on("error", retire); // its streams fail with their own errors
     session.on("close", () => {
+      conn.health.stop();
       if (this.conns[i] === conn) this.conns[i] = undefined;
     });
     session.unref(); // an idle connection never keeps the process alive; a request refs it (exchange)
@@ -132,25 +136,22 @@ export class H2Transport implements Transport {
     return conn;
   }
 
-  private exchange(conn: Conn, r: WireRequest): Promise<WireResponse> {
+  private exchange(conn: Conn, r: WireRequest, stop: AbortSignal): Promise<WireResponse> {
     return new Promise<WireResponse>((resolve, reject) => {
       if (conn.active++ === 0) conn.session.ref();
       let settled = false;
       const finish = (then: () => void) => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        stop.removeEventListener("abort", cancel);
         if (--conn.active === 0) conn.session.unref();
         then();
       };
-      const timer = setTimeout(() => {
-        finish(() => reject(timeoutError(r.label, r.timeoutMs)));
+      // The deadline or the caller's signal: this stream alone is cancelled; the connection carries on.
+      const cancel = () => {
+        finish(() => reject(stoppedError(r, stop.reason as Stop, true)));
         stream?.close(NGHTTP2_CANCEL);
-        // A connection that let a request time out may be dead: no new stream goes to it, and it closes once
-        // its other streams are done (they end or time out too).
-        conn.draining = true;
-        conn.session.close();
-      }, r.timeoutMs);
+      };
       const headers: http2.OutgoingHttpHeaders = {
         ":method": r.method,
         ":path": r.url.pathname + r.url.search,
@@ -163,15 +164,20 @@ export class H2Transport implements Transport {
         conn.draining = true; // closing or gone: the next attempt takes a fresh connection
         return finish(() => reject(new Refused((e as Error).message)));
       }
+      stop.addEventListener("abort", cancel, { once: true });
       let status = 0;
       let retryAfter: string | undefined;
       const chunks: Buffer[] = [];
       stream.on("response", h => {
+        conn.health.read();
         status = Number(h[":status"]);
         const ra = h["retry-after"];
         retryAfter = Array.isArray(ra) ? ra[0] : ra;
       });
-      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("data", (c: Buffer) => {
+        conn.health.read();
+        chunks.push(c);
+      });
       stream.on("end", () =>
         finish(() => resolve({ status, text: Buffer.concat(chunks).toString("utf8"), retryAfter })),
       );

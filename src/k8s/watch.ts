@@ -1,9 +1,14 @@
-// One watch stream: GET ...?watch=1 on a socket of its own (never a pooled one), newline-delimited events.
-// The server ends each stream after timeoutSeconds; an idle stream (no event, no bookmark) is cut after
-// idleMs so a silently dead connection is noticed. The caller (informer.ts) resumes or relists.
+// One watch stream: GET ...?watch=1 on a socket of its own (never a pooled one, TCP keep-alive on),
+// newline-delimited events. The response headers must arrive within the client's request deadline
+// (CHEIRON_API_TIMEOUT_MS: a connection, handshake or apiserver/load balancer that hangs is noticed); the server
+// ends each stream after timeoutSeconds; an idle stream (no event, no bookmark) is cut after idleMs so a silently
+// dead connection is noticed. Each of these fails the stream as a broken watch: the caller (informer.ts) resumes
+// or relists.
 import https from "node:https";
+import { Log } from "pepr";
 import type { ApiClient } from "./client";
-import { toApiError } from "./api-error";
+import { ApiError, toApiError } from "./api-error";
+import { TCP_KEEPALIVE_MS } from "./transport";
 
 export interface WatchEvent<T> {
   type: "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
@@ -49,24 +54,31 @@ export async function watchStream(
   const headers: Record<string, string> = { Accept: opts.accept ?? "application/json" };
   const auth = await client.config.authorization();
   if (auth) headers.Authorization = auth;
+  const headerMs = Math.min(opts.idleMs, client.timeoutMs);
   await new Promise<void>((resolve, reject) => {
-    let idle: NodeJS.Timeout | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    /** Cuts the stream when `ms` pass without the next sign of life (headers, then any chunk). */
+    const deadline = (ms: number, why: string) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        Log.warn({ path: opts.path, why }, "Cheiron watch cut; it is watched again");
+        req.destroy(new ApiError(`WATCH ${opts.path}: ${why}`, 0, "Timeout"));
+      }, ms);
+    };
     const req = https.request(url, { headers, agent: agentFor(client), signal }, res => {
+      const touch = () => deadline(opts.idleMs, `nothing received for ${opts.idleMs} ms`);
+      touch();
       const status = res.statusCode ?? 0;
       if (status !== 200) {
         let text = "";
-        res.on("data", c => (text += c));
-        res.on("end", () =>
-          reject(toApiError("WATCH", opts.path, status, text, res.headers["retry-after"])),
-        );
+        res.on("data", c => (touch(), (text += c)));
+        res.on("end", () => {
+          clearTimeout(timer);
+          reject(toApiError("WATCH", opts.path, status, text, res.headers["retry-after"]));
+        });
         return;
       }
       let buffer = "";
-      const touch = () => {
-        clearTimeout(idle);
-        idle = setTimeout(() => req.destroy(new Error("watch idle")), opts.idleMs);
-      };
-      touch();
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => {
         touch();
@@ -85,16 +97,18 @@ export async function watchStream(
         }
       });
       res.on("end", () => {
-        clearTimeout(idle);
+        clearTimeout(timer);
         resolve();
       });
       res.on("error", e => {
-        clearTimeout(idle);
+        clearTimeout(timer);
         reject(e);
       });
     });
+    deadline(headerMs, `no response headers within ${headerMs} ms`);
+    req.on("socket", socket => socket.setKeepAlive(true, TCP_KEEPALIVE_MS));
     req.on("error", e => {
-      clearTimeout(idle);
+      clearTimeout(timer);
       reject(e);
     });
     req.end();
