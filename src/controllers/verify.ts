@@ -40,7 +40,7 @@ interface Memory {
 }
 
 const memories = new WeakMap<ManagerState, Memory>();
-/** Per registry host, when it was last contacted (by any manager). */
+/** Per registry host, when it was last contacted (by any manager), within the last spacing. */
 const contacted = new Map<string, number>();
 let requeueFlush: ((managerKey: string) => void) | undefined;
 
@@ -90,6 +90,9 @@ export function startCredentialChecks(cache: WatcherCache, m: Manager, s: Manage
   const now = Date.now();
   const interval = buildVerifyInterval(m.spec.verify);
   const { verifyRegistrySpacingMs: spacing, verifyTimeoutMs: timeout } = settings();
+  // A contact older than the spacing no longer limits anything: forget it (the map stays bounded by the hosts
+  // contacted within the last spacing, whatever managers and registries come and go).
+  for (const [host, at] of contacted) if (at + spacing <= now) contacted.delete(host);
   const plan = planChecks(creds, mem.results, contacted, now, interval, spacing);
   const key = buildManagerKey(m);
   if (plan.due.length === 0) {
