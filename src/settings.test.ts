@@ -33,6 +33,48 @@ describe("settings: credential checks", () => {
   });
 });
 
+describe("settings: what credential checks may contact", () => {
+  const keys = [
+    "CHEIRON_VERIFY_ALLOW_PRIVATE",
+    "CHEIRON_VERIFY_ALLOW_CIDRS",
+    "CHEIRON_VERIFY_TOKEN_REALMS",
+  ];
+  it.each<[string, Record<string, string>, [string, string, string]]>([
+    [
+      "the defaults: private ranges for cluster managers, no CIDR, realms on the registry's domain",
+      {},
+      ["cluster", "", "registry-domain"],
+    ],
+    [
+      "all set",
+      {
+        CHEIRON_VERIFY_ALLOW_PRIVATE: " All ",
+        CHEIRON_VERIFY_ALLOW_CIDRS: " 127.0.0.1/32 ",
+        CHEIRON_VERIFY_TOKEN_REALMS: "https",
+      },
+      ["all", "127.0.0.1/32", "https"],
+    ],
+    [
+      "none, any",
+      { CHEIRON_VERIFY_ALLOW_PRIVATE: "none", CHEIRON_VERIFY_TOKEN_REALMS: "ANY" },
+      ["none", "", "any"],
+    ],
+    [
+      "nonsense falls back to the defaults",
+      { CHEIRON_VERIFY_ALLOW_PRIVATE: "yes", CHEIRON_VERIFY_TOKEN_REALMS: "anywhere" },
+      ["cluster", "", "registry-domain"],
+    ],
+  ])("%s", (_name, env, [priv, cidrs, realms]) => {
+    useEnv(keys, env);
+    const s = settings();
+    expect([s.verifyAllowPrivate, s.verifyAllowCidrs, s.verifyTokenRealms]).toEqual([
+      priv,
+      cidrs,
+      realms,
+    ]);
+  });
+});
+
 describe("settings: transport and workers", () => {
   it.each<[string, Record<string, string>, boolean, number]>([
     ["the defaults: HTTP/2, 32 namespaces at a time", {}, true, 32],

@@ -1,5 +1,12 @@
 // Runtime settings, read from the environment when first needed (never at import time).
 import { REGISTRY_MIN_SPACING_MS } from "./domain/verify";
+import type { PrivateAccess, RealmRule } from "./domain/verify-policy";
+
+/** One of `values` (trimmed, lowercased), else the first. */
+const oneOf = <T extends string>(name: string, values: readonly T[]): T => {
+  const v = process.env[name]?.trim().toLowerCase();
+  return values.find(x => x === v) ?? values[0];
+};
 
 const num = (name: string, fallback: number, min: number) => {
   const v = Number(process.env[name]);
@@ -23,6 +30,21 @@ export interface Settings {
   verifyRegistrySpacingMs: number;
   /** spec.verify: each request of a credential check gives up after this (default 10 s). */
   verifyTimeoutMs: number;
+  /**
+   * spec.verify: which managers' checks may contact private ranges (CHEIRON_VERIFY_ALLOW_PRIVATE): "cluster"
+   * (default: ClusterImagePullSecretManagers only), "all" or "none". Loopback and link-local: never.
+   */
+  verifyAllowPrivate: PrivateAccess;
+  /**
+   * spec.verify: addresses any manager's checks may contact whatever their range, as CIDRs separated by commas
+   * (CHEIRON_VERIFY_ALLOW_CIDRS, default none): for a registry on one private address, or loopback in tests.
+   */
+  verifyAllowCidrs: string;
+  /**
+   * spec.verify: where a Bearer token service may be (CHEIRON_VERIFY_TOKEN_REALMS): "registry-domain" (default:
+   * https on the registry's host or domain), "https" (https anywhere) or "any" (also http for an http registry).
+   */
+  verifyTokenRealms: RealmRule;
   /** A namespace created a moment ago is reconciled this long after its ADDED event (default 5 ms; 0: off). */
   newNamespaceDelayMs: number;
   /** The API client speaks HTTP/2 when the apiserver offers it (default; CHEIRON_API_HTTP2=false: HTTP/1.1). */
@@ -65,6 +87,13 @@ export function settings(): Settings {
     manageCrds: process.env.CHEIRON_MANAGE_CRDS?.trim().toLowerCase() !== "false",
     verifyRegistrySpacingMs: num("CHEIRON_VERIFY_REGISTRY_SPACING_MS", REGISTRY_MIN_SPACING_MS, 0),
     verifyTimeoutMs: num("CHEIRON_VERIFY_TIMEOUT_MS", 10_000, 100),
+    verifyAllowPrivate: oneOf("CHEIRON_VERIFY_ALLOW_PRIVATE", ["cluster", "all", "none"] as const),
+    verifyAllowCidrs: process.env.CHEIRON_VERIFY_ALLOW_CIDRS?.trim() ?? "",
+    verifyTokenRealms: oneOf("CHEIRON_VERIFY_TOKEN_REALMS", [
+      "registry-domain",
+      "https",
+      "any",
+    ] as const),
     newNamespaceDelayMs: num("CHEIRON_NEW_NAMESPACE_DELAY_MS", 5, 0),
     apiHttp2,
     workers: num("CHEIRON_WORKERS", apiHttp2 ? 32 : 8, 1),

@@ -5,7 +5,10 @@
 // Results live in memory with the manager's state (a restart checks again); when a round ends the manager's
 // flush is queued so that status.credentials and the CredentialsValid condition are written, and a timer queues
 // it again when the next check falls due. A result that turns bad gives a Warning Event; every result counts in
-// a metric. Credentials are never logged: messages come from src/k8s/registry-check.ts.
+// a metric. The manager's kind and the operator's settings make the verify policy (src/domain/verify-policy.ts):
+// which addresses a check may contact and whether status and Events carry the detail (cluster managers) or only
+// fixed messages (namespaced ones); the log has the detail. Credentials are never logged: messages and details
+// come from src/k8s/registry-check.ts.
 import { Log } from "pepr";
 import type { CredentialCheck } from "../api/types";
 import type { Manager } from "../domain/model";
@@ -26,6 +29,7 @@ import {
   buildRegistryEndpoint,
   Credential,
 } from "../domain/verify-credentials";
+import { buildVerifyPolicy, VerifyPolicy } from "../domain/verify-policy";
 import { checkRegistryCredential } from "../k8s/registry-check";
 import { emitEvent } from "../k8s/report";
 import { metrics } from "../metrics";
@@ -40,7 +44,7 @@ interface Memory {
 }
 
 const memories = new WeakMap<ManagerState, Memory>();
-/** Per registry host, when it was last contacted (by any manager). */
+/** Per registry host, when it was last contacted (by any manager), within the last spacing. */
 const contacted = new Map<string, number>();
 let requeueFlush: ((managerKey: string) => void) | undefined;
 
@@ -89,7 +93,11 @@ export function startCredentialChecks(cache: WatcherCache, m: Manager, s: Manage
   for (const k of [...mem.results.keys()]) if (!keys.has(k)) mem.results.delete(k);
   const now = Date.now();
   const interval = buildVerifyInterval(m.spec.verify);
-  const { verifyRegistrySpacingMs: spacing, verifyTimeoutMs: timeout } = settings();
+  const current = settings();
+  const { verifyRegistrySpacingMs: spacing, verifyTimeoutMs: timeout } = current;
+  // A contact older than the spacing no longer limits anything: forget it (the map stays bounded by the hosts
+  // contacted within the last spacing, whatever managers and registries come and go).
+  for (const [host, at] of contacted) if (at + spacing <= now) contacted.delete(host);
   const plan = planChecks(creds, mem.results, contacted, now, interval, spacing);
   const key = buildManagerKey(m);
   if (plan.due.length === 0) {
@@ -101,7 +109,8 @@ export function startCredentialChecks(cache: WatcherCache, m: Manager, s: Manage
   }
   mem.running = true;
   plan.due.forEach(c => contacted.set(buildRegistryEndpoint(c.registry).host, now));
-  void Promise.all(plan.due.map(c => checkOne(m, mem, c, timeout)))
+  const policy = buildVerifyPolicy(m.kind, current);
+  void Promise.all(plan.due.map(c => checkOne(m, mem, c, timeout, policy)))
     .catch(e => Log.warn({ manager: key, error: String(e) }, "Cheiron credential checks failed"))
     .finally(() => {
       mem.running = false;
@@ -109,16 +118,22 @@ export function startCredentialChecks(cache: WatcherCache, m: Manager, s: Manage
     });
 }
 
-async function checkOne(m: Manager, mem: Memory, c: Credential, timeoutMs: number) {
-  const outcome = await checkRegistryCredential(c, timeoutMs);
+async function checkOne(
+  m: Manager,
+  mem: Memory,
+  c: Credential,
+  timeoutMs: number,
+  policy: VerifyPolicy,
+) {
+  const { result, message, detail } = await checkRegistryCredential(c, timeoutMs, policy);
   const k = buildCredentialKey(c);
   const before = mem.results.get(k);
-  mem.results.set(k, { hash: c.hash, at: Date.now(), ...outcome });
-  metrics.credentialChecked(outcome.result);
+  mem.results.set(k, { hash: c.hash, at: Date.now(), result, message });
+  metrics.credentialChecked(result);
   Log.info(
-    { manager: buildManagerKey(m), secret: c.secret, registry: c.registry, result: outcome.result },
+    { manager: buildManagerKey(m), secret: c.secret, registry: c.registry, result, detail },
     "Cheiron checked a registry credential",
   );
-  const event = buildTurnedBadEvent(c, before, outcome);
+  const event = buildTurnedBadEvent(c, before, { result, message });
   if (event) await emitEvent(m, "Warning", event.reason, event.message);
 }

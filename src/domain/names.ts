@@ -52,3 +52,15 @@ export function isRegistry(value: string): boolean {
   const path = slash === -1 ? "" : rest.slice(slash);
   return isHostPort(hostPort) && (path === "" || URL_PATH.test(path));
 }
+
+/**
+ * A registry (auth key) as it may be reported in status, Events and logs: without userinfo, so that
+ * `https://user:token@host/v1/` reads `https://host/v1/`. Everything from after the scheme up to the last `@` is
+ * dropped (a token may hold `/` or `@`); a key without `@` stays as written.
+ */
+export function buildReportedRegistry(registry: string): string {
+  const at = registry.lastIndexOf("@");
+  if (at < 0) return registry;
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(registry)?.[0] ?? "";
+  return scheme + registry.slice(at + 1);
+}

@@ -1,5 +1,7 @@
 import { b64, CFG_TYPE, clusterManager, JSON_TYPE, namespacedManager } from "./test-fixtures";
+import { buildCredentialChecks, buildCredentialsCondition, buildTurnedBadEvent } from "./verify";
 import {
+  buildCredentialKey,
   buildCredentials,
   buildRegistryEndpoint,
   parseChallenge,
@@ -163,5 +165,61 @@ describe("buildCredentials", () => {
     expect(a1.hash).not.toEqual(a2.hash);
     expect(b1.hash).toEqual(b2.hash);
     expect(a1.hash).not.toContain("p");
+  });
+});
+
+describe("an auth key with userinfo (https://user:token@host) is never reported as written", () => {
+  const TOKEN = "tok-3c9e1f";
+  const keyed = (key: string) => ({
+    namespace: "team",
+    name: "src",
+    type: JSON_TYPE,
+    data: config({ [key]: { username: "u", password: "p" } }),
+  });
+  it.each([
+    [
+      "user and token in a URL",
+      `https://robot:${TOKEN}@reg.example.com/v1/`,
+      "https://reg.example.com/v1/",
+    ],
+    [
+      "user and token without a scheme",
+      `robot:${TOKEN}@reg.example.com:5000`,
+      "reg.example.com:5000",
+    ],
+    ["a token alone", `http://${TOKEN}@127.0.0.1:5000`, "http://127.0.0.1:5000"],
+    [
+      "an @ and a / in the token",
+      `https://robot:a/${TOKEN}@b@reg.example.com`,
+      "https://reg.example.com",
+    ],
+    ["no userinfo: as written", "https://index.docker.io/v1/", "https://index.docker.io/v1/"],
+  ])("%s", (_name, key, reported) => {
+    const m = namespacedManager("m", "team", { secrets: [{ existingSecretRef: { name: "src" } }] });
+    const creds = buildCredentials(m, [keyed(key)]);
+    expect(creds.map(c => c.registry)).toEqual([reported]);
+    const checks = buildCredentialChecks(
+      creds,
+      new Map(
+        creds.map(c => [
+          buildCredentialKey(c),
+          { hash: c.hash, at: 0, result: "Rejected" as const, message: "m" },
+        ]),
+      ),
+    );
+    const event = buildTurnedBadEvent(creds[0], undefined, { result: "Rejected", message: "m" });
+    expect(JSON.stringify([checks, buildCredentialsCondition(1, checks), event])).not.toContain(
+      TOKEN,
+    );
+  });
+
+  it("two keys that differ only in userinfo are one credential", () => {
+    const data = config({
+      "https://a:x@r.io": { username: "u", password: "p" },
+      "https://b:y@r.io": { username: "v", password: "q" },
+    });
+    expect(parseDockerConfigCredentials(JSON_TYPE, data)).toEqual([
+      { registry: "https://r.io", username: "u", password: "p" },
+    ]);
   });
 });

@@ -7,11 +7,15 @@ import { SECRET_TYPE_DOCKERCONFIGJSON } from "../constants";
 import { buildRegistryHost, isRecord, parseDockerConfigAuths } from "./dockerconfig";
 import { checkSource, resolveEntries } from "./entries";
 import type { Manager, SourceSecret } from "./model";
+import { buildReportedRegistry } from "./names";
 
 /** One registry credential of a manager: a Secret name and one auth key of its docker config. */
 export interface Credential {
   secret: string;
-  /** The auth key as written (`ghcr.io`, `https://index.docker.io/v1/`, `http://127.0.0.1:5000`). */
+  /**
+   * The auth key as written (`ghcr.io`, `https://index.docker.io/v1/`, `http://127.0.0.1:5000`), without userinfo
+   * (buildReportedRegistry): it is reported in status, Events and logs.
+   */
   registry: string;
   username: string;
   password: string;
@@ -47,18 +51,25 @@ function readAuth(v: unknown): { username: string; password: string } | undefine
     : undefined;
 }
 
-/** The registry credentials in a dockerconfigjson or dockercfg payload, by auth key (sorted). */
+/**
+ * The registry credentials in a dockerconfigjson or dockercfg payload, by auth key (sorted), each key without
+ * userinfo; of keys that differ only in userinfo the first one counts.
+ */
 export function parseDockerConfigCredentials(
   type: string,
   data: Record<string, string> | undefined,
 ): Omit<Credential, "secret" | "hash">[] {
   const auths = parseDockerConfigAuths(type, data);
   if (!auths) return [];
+  const seen = new Set<string>();
   return Object.keys(auths)
     .sort()
-    .flatMap(registry => {
-      const a = readAuth(auths[registry]);
-      return a && buildRegistryHost(registry) ? [{ registry, ...a }] : [];
+    .flatMap(key => {
+      const a = readAuth(auths[key]);
+      const registry = buildReportedRegistry(key);
+      if (!a || !buildRegistryHost(registry) || seen.has(registry)) return [];
+      seen.add(registry);
+      return [{ registry, ...a }];
     });
 }
 
@@ -71,7 +82,7 @@ export function buildCredentials(m: Manager, sources: SourceSecret[]): Credentia
     if (r.kind === "placeholder") continue;
     if (r.kind === "inline") {
       const { registry, username = "", password = "" } = r.entry;
-      if (username) add(r.name, { registry, username, password });
+      if (username) add(r.name, { registry: buildReportedRegistry(registry), username, password });
       continue;
     }
     const check = checkSource(r.source, sources);

@@ -9,6 +9,7 @@ import {
   StoredResult,
 } from "./verify";
 import { buildCredentialKey, Credential } from "./verify-credentials";
+import { FIXED_MESSAGES } from "./verify-policy";
 
 const cred = (secret: string, registry: string, hash = "h1"): Credential => ({
   secret,
@@ -189,5 +190,31 @@ describe("buildTurnedBadEvent", () => {
     ["first check valid: no Event", undefined, "Valid", undefined],
   ])("%s", (_name, before, result, reason) => {
     expect(buildTurnedBadEvent(c, before, { result, message: "HTTP 401" })?.reason).toBe(reason);
+  });
+});
+
+describe("buildTurnedBadEvent: the message", () => {
+  const c = cred("s", "r.io");
+  it.each<[string, StoredResult["result"], string, string]>([
+    [
+      "a cluster manager's detail, in brackets",
+      "Rejected",
+      "the registry answered HTTP 401",
+      "Secret s for r.io: the registry rejected the credentials (the registry answered HTTP 401).",
+    ],
+    [
+      "a namespaced manager's fixed message, alone",
+      "Rejected",
+      FIXED_MESSAGES.rejected,
+      "Secret s for r.io: the registry rejected the credentials.",
+    ],
+    [
+      "a policy refusal",
+      "Unreachable",
+      FIXED_MESSAGES["not-allowed"],
+      `Secret s for r.io: ${FIXED_MESSAGES["not-allowed"]}.`,
+    ],
+  ])("%s", (_name, result, message, want) => {
+    expect(buildTurnedBadEvent(c, undefined, { result, message })?.message).toBe(want);
   });
 });

@@ -4,6 +4,7 @@
 import type { CredentialCheck, CredentialResult, VerifySpec } from "../api/types";
 import { buildCredentialKey, buildRegistryEndpoint, Credential } from "./verify-credentials";
 import type { ConditionInput } from "./status";
+import { FIXED_MESSAGES } from "./verify-policy";
 
 export const DEFAULT_VERIFY_INTERVAL_MINUTES = 360;
 export const MIN_VERIFY_INTERVAL_MINUTES = 1;
@@ -143,6 +144,10 @@ export function buildTurnedBadEvent(
 ): { reason: "CredentialRejected" | "RegistryUnreachable"; message: string } | undefined {
   if (now.result === "Valid" || before?.result === now.result) return undefined;
   const what = `Secret ${c.secret} for ${c.registry}`;
+  const reason = now.result === "Rejected" ? "CredentialRejected" : "RegistryUnreachable";
+  // A namespaced manager's message is already one of the fixed sentences: it is the whole message.
+  if (Object.values(FIXED_MESSAGES).includes(now.message))
+    return { reason, message: `${what}: ${now.message}.` };
   return now.result === "Rejected"
     ? {
         reason: "CredentialRejected",
