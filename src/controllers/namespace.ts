@@ -18,6 +18,7 @@ import {
   SecretWriteResult,
 } from "./apply-secrets";
 import type { WatcherCache } from "./cache";
+import { reportReproven } from "./ownership";
 import { reconcileNamespaceReferences } from "./references";
 import { isOwnedBy } from "./sources";
 
@@ -109,6 +110,7 @@ export async function reconcileNamespace(
       ),
     );
   await runPhase("write");
+  await Promise.all(works.map(w => reportReproven(cache, w.m, w.plan)));
 
   const attachable = new Map<string, string[]>();
   for (const w of works) {
