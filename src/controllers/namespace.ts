@@ -20,7 +20,7 @@ import {
 import type { WatcherCache } from "./cache";
 import { reportReproven } from "./ownership";
 import { reconcileNamespaceReferences } from "./references";
-import { isOwnedBy } from "./sources";
+import { findKeptReferences, isOwnedBy } from "./sources";
 
 /** What one namespace's reconcile found and did for one manager. */
 export interface ManagerOutcome {
@@ -86,6 +86,8 @@ export async function reconcileNamespace(
     const kept = new Set(covered ? buildKeptCopyNames(m, sources) : []);
     plan.delete = plan.delete.filter(e => !kept.has(e.name));
     const keptHere = owned.filter(e => kept.has(e.name) && proven(e) === "proven").map(e => e.name);
+    if (covered)
+      keptHere.push(...findKeptReferences(m, sources, cache.serviceAccounts.inNamespace(ns)));
     const asIs = covered ? [...(buildAsIsNames(m, sources)[ns] ?? []), ...keptHere] : [];
     works.push({
       m,
