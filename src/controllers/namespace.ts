@@ -18,8 +18,9 @@ import {
   SecretWriteResult,
 } from "./apply-secrets";
 import type { WatcherCache } from "./cache";
+import { reportReproven } from "./ownership";
 import { reconcileNamespaceReferences } from "./references";
-import { isOwnedBy } from "./sources";
+import { findKeptReferences, isOwnedBy } from "./sources";
 
 /** What one namespace's reconcile found and did for one manager. */
 export interface ManagerOutcome {
@@ -85,6 +86,8 @@ export async function reconcileNamespace(
     const kept = new Set(covered ? buildKeptCopyNames(m, sources) : []);
     plan.delete = plan.delete.filter(e => !kept.has(e.name));
     const keptHere = owned.filter(e => kept.has(e.name) && proven(e) === "proven").map(e => e.name);
+    if (covered)
+      keptHere.push(...findKeptReferences(m, sources, cache.serviceAccounts.inNamespace(ns)));
     const asIs = covered ? [...(buildAsIsNames(m, sources)[ns] ?? []), ...keptHere] : [];
     works.push({
       m,
@@ -109,6 +112,7 @@ export async function reconcileNamespace(
       ),
     );
   await runPhase("write");
+  await Promise.all(works.map(w => reportReproven(cache, w.m, w.plan)));
 
   const attachable = new Map<string, string[]>();
   for (const w of works) {

@@ -150,8 +150,17 @@ export function buildEntryNames(m: Manager): string[] {
  * are neither deleted nor detached until the manager stops listing the source; no new copy can be made.
  */
 export function buildKeptCopyNames(m: Manager, sources: SourceSecret[]): string[] {
+  return buildMissingNames(m, sources, "copy");
+}
+
+/** The namespaced kind's Secrets used as they are that do not exist now (kept: controllers/sources.ts). */
+export function buildMissingExistingNames(m: Manager, sources: SourceSecret[]): string[] {
+  return buildMissingNames(m, sources, "existing");
+}
+
+function buildMissingNames(m: Manager, sources: SourceSecret[], kind: "copy" | "existing") {
   return resolveEntries(m).flatMap(r =>
-    r.kind === "copy" &&
+    r.kind === kind &&
     !sources.some(s => s.namespace === r.source.namespace && s.name === r.source.name)
       ? [r.name]
       : [],

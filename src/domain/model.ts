@@ -97,6 +97,8 @@ export interface SecretPlan {
     adopt: boolean;
     /** Our Secret's type differs from the desired type: a Secret's type is immutable, so delete and re-create it. */
     replace?: boolean;
+    /** Labelled as ours with exactly the desired data but without a valid proof: its proof is rewritten. */
+    reprove?: "legacy" | "mismatched";
   }[];
   /** Owned by this manager but no longer desired. */
   delete: ExistingSecret[];

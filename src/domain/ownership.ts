@@ -5,7 +5,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { ANNOTATION_OWNER_PROOF } from "../constants";
 import type { ExistingSecret } from "./model";
 
-export type Ownership = "proven" | "legacy" | "forged";
+export type Ownership = "proven" | "legacy" | "mismatched";
 
 export function buildOwnerProof(
   key: Buffer,
@@ -20,9 +20,10 @@ export function buildOwnerProof(
 }
 
 /**
- * "proven": the proof matches; "legacy": no proof at all (written before proofs existed, or forged without
- * one: either way never deleted, only re-proven when its data is already exactly what the manager wants);
- * "forged": a proof that does not match (copied, guessed, or for another manager).
+ * "proven": the proof matches; "legacy": no proof at all (written before proofs existed, or forged without one);
+ * "mismatched": a proof that does not match (made under a key since lost, for the manager's earlier uid, or
+ * copied, guessed, for another manager). Neither of the last two is ever deleted; both are re-proven only when
+ * their data is already exactly what the manager wants (plan.ts), so nothing a tenant labels is ever taken over.
  */
 export function checkOwnership(e: ExistingSecret, key: Buffer, managerUid: string): Ownership {
   return matchOwnerProof(e, () => buildOwnerProof(key, managerUid, e.namespace, e.name));
@@ -34,5 +35,40 @@ export function matchOwnerProof(e: ExistingSecret, expected: () => string): Owne
   if (proof === undefined) return "legacy";
   const want = Buffer.from(expected());
   const got = Buffer.from(proof);
-  return got.length === want.length && timingSafeEqual(got, want) ? "proven" : "forged";
+  return got.length === want.length && timingSafeEqual(got, want) ? "proven" : "mismatched";
+}
+
+/** Secret names a re-proof Event lists at most. */
+export const EVENT_SECRET_NAMES = 5;
+
+/**
+ * The Normal OwnershipReproven Event for the Secrets whose proof was just rewritten (plan.ts `reprove`): names and
+ * why, never data. Undefined when there are none.
+ */
+export function buildReprovenEvent(
+  secrets: { namespace: string; name: string; reprove?: Exclude<Ownership, "proven"> }[],
+): { type: "Normal"; reason: "OwnershipReproven"; message: string } | undefined {
+  const names = (why: Ownership) => {
+    const all = secrets
+      .filter(s => s.reprove === why)
+      .map(s => `${s.namespace}/${s.name}`)
+      .sort();
+    const shown = all.slice(0, EVENT_SECRET_NAMES).join(", ");
+    return all.length > EVENT_SECRET_NAMES
+      ? `${shown} and ${all.length - EVENT_SECRET_NAMES} more`
+      : shown;
+  };
+  const parts = [
+    [
+      names("mismatched"),
+      "an ownership proof that no longer matches (the ownership key was created anew, or the manager's uid changed)",
+    ],
+    [names("legacy"), "no ownership proof (written before proofs existed)"],
+  ].filter(([list]) => list !== "");
+  if (parts.length === 0) return undefined;
+  const message =
+    "Took back Secrets labelled as this manager's that hold exactly its data but carried " +
+    parts.map(([list, why]) => `${why}: ${list}`).join("; and ") +
+    ". Their ownership proof was rewritten with the current key.";
+  return { type: "Normal", reason: "OwnershipReproven", message };
 }

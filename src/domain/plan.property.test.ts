@@ -51,7 +51,7 @@ const existingSecret = fc
     type: fc.option(fc.constantFrom(...TYPES), { nil: undefined }),
     data,
     managerLabel: fc.constantFrom(undefined, ID, LEGACY, "cipsm.other", ""),
-    proof: fc.constantFrom("valid", "forged", "none"),
+    proof: fc.constantFrom("valid", "mismatched", "none"),
     reconcilable: fc.boolean(),
     adopted: fc.boolean(),
     onlyHash: fc.boolean(),
@@ -63,7 +63,7 @@ const existingSecret = fc
         : { [LABEL_MANAGED_BY]: MANAGED_BY_VALUE, [LABEL_MANAGER]: e.managerLabel };
     const annotations: Record<string, string> = {
       ...(e.proof === "valid" ? { [ANNOTATION_OWNER_PROOF]: proofOf(e.namespace, e.name) } : {}),
-      ...(e.proof === "forged" ? { [ANNOTATION_OWNER_PROOF]: proofOf(e.namespace, "x") } : {}),
+      ...(e.proof === "mismatched" ? { [ANNOTATION_OWNER_PROOF]: proofOf(e.namespace, "x") } : {}),
       ...(e.reconcilable ? { [ANNOTATION_RECONCILABLE]: "true" } : {}),
       ...(e.adopted ? { [ANNOTATION_ADOPTED]: "true" } : {}),
     };
@@ -139,7 +139,7 @@ describe("planSecrets (property)", () => {
       RUNS,
     ));
 
-  it("never creates over an existing Secret, and writes only ours (proven or legacy with equal data) or opted-in adoptions", () =>
+  it("never creates over an existing Secret, and writes only ours (proven, or unproven with exactly the desired data) or opted-in adoptions", () =>
     fc.assert(
       fc.property(world, ({ desired, existing }) => {
         const p = plan(desired, existing);
@@ -149,7 +149,14 @@ describe("planSecrets (property)", () => {
           const owner = managerOf(u.existing);
           if (owner === ID || owner === LEGACY) {
             expect(u.adopt).toBe(false);
-            expect(ownership(u.existing)).not.toBe("forged");
+            const check = ownership(u.existing);
+            expect(u.reprove).toBe(check === "proven" ? undefined : check);
+            if (check !== "proven") {
+              expect(u.existing.type ?? "Opaque").toBe(u.desired.type);
+              expect(u.existing.data ?? u.existing.dataHash).toEqual(
+                u.existing.data ? u.desired.data : u.desired.hash,
+              );
+            }
           } else {
             expect(u.adopt).toBe(true);
             expect(owner).toBeUndefined();

@@ -61,10 +61,18 @@ export function planSecrets(
   const sameData = (d: DesiredSecret, e: ExistingSecret) =>
     (e.type ?? "Opaque") === d.type &&
     (e.data === undefined ? e.dataHash === d.hash : equals(e.data, d.data));
+  // A Secret labelled as ours without a valid proof is ours again only when it holds exactly the manager's data.
+  const reprove = (
+    e: ExistingSecret,
+    d?: DesiredSecret,
+  ): Exclude<Ownership, "proven"> | undefined => {
+    const check = ownership?.(e) ?? "proven";
+    return check !== "proven" && d && sameData(d, e) ? check : undefined;
+  };
   const unproven = (e: ExistingSecret, d?: DesiredSecret): Problem | undefined => {
     const check = ownership?.(e) ?? "proven";
-    if (check === "proven" || (check === "legacy" && d && sameData(d, e))) return undefined;
-    const why = check === "forged" ? "a wrong ownership proof" : "no ownership proof";
+    if (check === "proven" || reprove(e, d)) return undefined;
+    const why = check === "mismatched" ? "a wrong ownership proof" : "no ownership proof";
     return {
       namespace: e.namespace,
       secret: e.name,
@@ -96,7 +104,9 @@ export function planSecrets(
       continue;
     } else if (isOurs(owner)) {
       const replace = (e.type ?? "Opaque") !== d.type;
+      const again = reprove(e, d);
       if (replace) plan.update.push({ desired: d, existing: e, adopt: false, replace });
+      else if (again) plan.update.push({ desired: d, existing: e, adopt: false, reprove: again });
       else if (needsUpdate(d, e)) plan.update.push({ desired: d, existing: e, adopt: false });
     } else if (owner !== undefined) {
       const known = Object.hasOwn(otherManagers, owner) ? otherManagers[owner] : undefined;

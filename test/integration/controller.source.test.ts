@@ -71,3 +71,55 @@ describeCluster("controller: a missing source keeps its copies", () => {
     await k(["delete", "cipsm", name, "--wait=true", "--timeout=60s"]);
   });
 });
+
+// Issue 22 #11d: the namespaced kind uses its Secrets as they are, and had no kept rule: a Secret that another
+// tool deletes and creates again was detached from every ServiceAccount in between (and ServiceAccounts created
+// in between never got it). Now the reference stays while the manager lists the Secret.
+describeCluster("controller: a namespaced manager's Secret re-created by another tool", () => {
+  it("stays referenced while it is missing; a Secret never attached waits until it exists", async () => {
+    const ns = await newNamespace("recreate");
+    await createPullSecret(ns, "pull", "registry.example.com", "v1");
+    const entries = [
+      { existingSecretRef: { name: "pull" } },
+      { existingSecretRef: { name: "later" } },
+    ];
+    await apply(manager("ImagePullSecretManager", "m", { secrets: entries }), ns);
+    const problems = async () =>
+      ((await status("ipsm", "m", ns)).problems ?? [])
+        .map((p: { secret: string; reason: string }) => `${p.secret}:${p.reason}`)
+        .sort();
+    await eventually(async () => {
+      expect(await pullsOf(ns, "default")).toEqual(["pull"]);
+      expect(await problems()).toEqual(["later:SourceSecretMissing"]);
+    });
+
+    await k(["delete", "secret", "pull", "-n", ns]);
+    // the module has seen the deletion (status is written after the namespace's references)
+    await eventually(async () =>
+      expect(await problems()).toEqual(["later:SourceSecretMissing", "pull:SourceSecretMissing"]),
+    );
+    expect(await pullsOf(ns, "default")).toEqual(["pull"]);
+    await k(["create", "sa", "late", "-n", ns]);
+    await eventually(async () => expect(await pullsOf(ns, "late")).toEqual(["pull"]));
+
+    await createPullSecret(ns, "pull", "registry.example.com", "v2");
+    await createPullSecret(ns, "later", "registry.example.com", "v1");
+    await eventually(async () => {
+      expect(await problems()).toEqual([]);
+      expect(await pullsOf(ns, "default")).toEqual(["pull", "later"]);
+      expect(await pullsOf(ns, "late")).toEqual(["pull", "later"]);
+    });
+
+    // the manager stops listing it: now the reference goes (the Secret itself is the user's and stays)
+    await k(["delete", "secret", "pull", "-n", ns]);
+    await apply(
+      manager("ImagePullSecretManager", "m", {
+        secrets: [{ existingSecretRef: { name: "later" } }],
+      }),
+      ns,
+    );
+    await eventually(async () => expect(await pullsOf(ns, "default")).toEqual(["later"]));
+    await k(["delete", "ipsm", "m", "-n", ns, "--wait=true", "--timeout=60s"]);
+    expect(await pullsOf(ns, "default")).toEqual([]);
+  });
+});
