@@ -27,6 +27,8 @@ export interface ManagerOutcome {
   covered: boolean;
   /** Secret names of this manager ready to be referenced here, in spec order. */
   attachable: string[];
+  /** Names whose Secret does not exist here because its write failed (never referenced until it does). */
+  missing: string[];
   /** ServiceAccounts here that reference at least one of them. */
   serviceAccounts: number;
   problems: Problem[];
@@ -131,6 +133,7 @@ export async function reconcileNamespace(
     outcomes.set(key, {
       covered: w.covered,
       attachable: mine,
+      missing: w.writes.missing[ns] ?? [],
       serviceAccounts: r?.serviceAccounts ?? 0,
       problems: [...w.plan.problems, ...w.writes.failures, ...(r?.failures ?? [])],
       failures: [...w.writes.failures, ...(r?.failures ?? [])].map(f => f.message),
