@@ -81,3 +81,29 @@ describe("reconcileNamespace after a failed Secret write", () => {
     expect(pullNames(c.get(serviceAccountObj("team")))).toEqual([]);
   });
 });
+
+describe("reconcileNamespace when a detach fails", () => {
+  // Issue 22 #11: before, the delete phase ran anyway and deleted a Secret a ServiceAccount still referenced.
+  it("does not delete a Secret whose detach failed in that run, and deletes it once the detach succeeds", async () => {
+    const c = buildFakeCluster();
+    c.put(namespaceObj("team"));
+    c.put(serviceAccountObj("team"));
+    c.put(namespacedManagerObj("team", "m", { secrets: [inlineEntry("hub"), inlineEntry("old")] }));
+    await reconcileNamespace(c.cache, "team");
+    expect(pullNames(c.get(serviceAccountObj("team")))).toEqual(["hub", "old"]);
+    c.put(namespacedManagerObj("team", "m", { secrets: [inlineEntry("hub")] }, 2));
+    c.api.fail = call =>
+      call.method === "PATCH" && call.path.includes("/serviceaccounts/")
+        ? new ApiError("unavailable", 503, "ServiceUnavailable")
+        : undefined;
+    const outcome = (await reconcileNamespace(c.cache, "team")).get(KEY)!;
+    expect(outcome.failures).toHaveLength(1);
+    expect(c.api.callsTo("DELETE", "/secrets/old")).toEqual([]);
+    expect(c.get({ kind: "Secret", metadata: { namespace: "team", name: "old" } })).toBeDefined();
+
+    c.api.fail = () => undefined;
+    await reconcileNamespace(c.cache, "team");
+    expect(pullNames(c.get(serviceAccountObj("team")))).toEqual(["hub"]);
+    expect(c.get({ kind: "Secret", metadata: { namespace: "team", name: "old" } })).toBeUndefined();
+  });
+});

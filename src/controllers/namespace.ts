@@ -100,11 +100,11 @@ export async function reconcileNamespace(
   }
 
   const jobsOf = works.map(w => ({ w, jobs: buildSecretJobs(w.plan, cache.secrets, w.writes) }));
-  const runPhase = (phase: "write" | "delete") =>
+  const runPhase = (phase: "write" | "delete", skip = new Set<string>()) =>
     Promise.all(
       jobsOf.map(({ w, jobs }) =>
         runSecretJobs(
-          jobs.filter(j => j.phase === phase),
+          jobs.filter(j => j.phase === phase && !skip.has(j.name)),
           w.writes,
           Boolean(w.m.spec.dryRun),
         ),
@@ -123,7 +123,8 @@ export async function reconcileNamespace(
   }
   const orphaning = works.filter(w => w.orphaning).map(w => w.m);
   const refs = await reconcileNamespaceReferences(cache, nsMeta, attachable, orphaning);
-  await runPhase("delete");
+  // A Secret still referenced because its detach failed stays until the retry detaches it.
+  await runPhase("delete", refs.undetached);
   await releaseOrphaned(cache, works);
 
   for (const w of works) {

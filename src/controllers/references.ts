@@ -58,13 +58,15 @@ export async function reconcileNamespaceReferences(
   ns: ObjectMeta,
   attachable: Map<string, string[]>,
   orphaning: Manager[],
-): Promise<{ byManager: Map<string, ReferenceOutcome> }> {
+): Promise<{ byManager: Map<string, ReferenceOutcome>; undetached: Set<string> }> {
   const all = cache.managers();
   const writers = all.filter(m => !m.spec.dryRun);
   const dryRunners = all.filter(m => m.spec.dryRun && attachable.has(buildManagerKey(m)));
   const of = (m: Manager) => attachable.get(buildManagerKey(m)) ?? [];
   const known = new Set(all.map(buildManagerId));
   const byManager = new Map<string, ReferenceOutcome>();
+  /** Names a failed write left on a ServiceAccount that was to lose them (their Secret must stay for now). */
+  const undetached = new Set<string>();
   const out = (key: string) => {
     if (!byManager.has(key))
       byManager.set(key, {
@@ -125,6 +127,10 @@ export async function reconcileNamespaceReferences(
       }
     } catch (e) {
       if (isNamespaceGone(e) || isNotFound(e)) return; // gone: nothing to attach to
+      const now = cache.serviceAccounts.get(sa.namespace, sa.name) ?? sa;
+      const merge = planServiceAccount(now, ns, writers, of, known, orphaning);
+      const kept = new Set(merge.imagePullSecrets.map(r => r.name));
+      for (const r of now.imagePullSecrets ?? []) if (!kept.has(r.name)) undetached.add(r.name);
       const failure: Problem = {
         namespace: sa.namespace,
         reason: "WriteFailed",
@@ -134,7 +140,7 @@ export async function reconcileNamespaceReferences(
     }
   });
   await runBounded(jobs, 4);
-  return { byManager };
+  return { byManager, undetached };
 }
 
 /** How long a 409 waits for the watch to bring the newer ServiceAccount before the namespace is retried. */
