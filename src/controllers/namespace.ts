@@ -8,6 +8,7 @@ import { buildDesiredSecrets } from "../domain/desired";
 import { buildAsIsNames, buildEntryNames, buildKeptCopyNames } from "../domain/entries";
 import { buildLegacyManagerId, buildManagerId, buildManagerKey } from "../domain/ids";
 import { planSecrets } from "../domain/plan";
+import { isDryRunning } from "../domain/references";
 import { isManagerCoveringNamespace } from "../domain/selection";
 import { describeError, isNamespaceGone } from "../k8s/errors";
 import { releaseSecret } from "../k8s/secrets";
@@ -106,7 +107,7 @@ export async function reconcileNamespace(
         runSecretJobs(
           jobs.filter(j => j.phase === phase && !skip.has(j.name)),
           w.writes,
-          Boolean(w.m.spec.dryRun),
+          isDryRunning(w.m),
         ),
       ),
     );
@@ -154,7 +155,7 @@ export async function reconcileNamespace(
 
 /** deletionPolicy Orphan: the manager's Secrets here stay, handed over (Cheiron's labels off, data kept). */
 async function releaseOrphaned(cache: WatcherCache, works: Work[]) {
-  for (const w of works.filter(x => x.orphaning && !x.m.spec.dryRun)) {
+  for (const w of works.filter(x => x.orphaning)) {
     for (const s of w.owned) {
       try {
         cache.secrets.upsert(await releaseSecret(s));

@@ -7,6 +7,7 @@ import { buildManagerId, buildManagerKey } from "../domain/ids";
 import {
   buildDesiredReferences,
   buildReferenceOwners,
+  isDryRunning,
   mergeImagePullSecrets,
   parseNames,
 } from "../domain/references";
@@ -30,15 +31,15 @@ export interface ReferenceOutcome {
 
 /**
  * The merge for one ServiceAccount: the union of what the managers want, each entry recorded with its manager.
- * An entry recorded for a manager not in `known` (one the cache has not seen yet) is never removed; entries of
- * `orphaning` managers stay in the list but stop being recorded as Cheiron's.
+ * An entry that is not `releasable` (a manager the cache has not seen yet, a manager in dry-run) is never removed;
+ * entries of `orphaning` managers stay in the list but stop being recorded as Cheiron's.
  */
 export function planServiceAccount(
   sa: ServiceAccountRef,
   ns: ObjectMeta,
   managers: Manager[],
   attachable: (m: Manager) => string[],
-  known: Set<string>,
+  releasable: (owner: string | undefined, name: string) => boolean,
   orphaning: Manager[],
 ): ReferenceMerge {
   const desired = buildDesiredReferences(sa, ns, managers, "ServiceAccount", m => attachable(m));
@@ -48,7 +49,7 @@ export function planServiceAccount(
   return mergeImagePullSecrets(sa.imagePullSecrets, sa.annotations, desired, {
     owners,
     authoritative: true,
-    isReleasable: owner => owner === undefined || known.has(owner),
+    isReleasable: releasable,
     release: (n, owner) => (owner !== undefined ? orphanIds.has(owner) : orphanNames.has(n)),
   });
 }
@@ -60,10 +61,15 @@ export async function reconcileNamespaceReferences(
   orphaning: Manager[],
 ): Promise<{ byManager: Map<string, ReferenceOutcome>; undetached: Set<string> }> {
   const all = cache.managers();
-  const writers = all.filter(m => !m.spec.dryRun);
-  const dryRunners = all.filter(m => m.spec.dryRun && attachable.has(buildManagerKey(m)));
+  const writers = all.filter(m => !isDryRunning(m));
+  const dryRunners = all.filter(m => isDryRunning(m) && attachable.has(buildManagerKey(m)));
   const of = (m: Manager) => attachable.get(buildManagerKey(m)) ?? [];
   const known = new Set(all.map(buildManagerId));
+  // What a manager in dry-run wrote before stays (frozen): its entries are not removed while it is in dry-run.
+  const frozen = new Set(all.filter(isDryRunning).map(buildManagerId));
+  const frozenNames = new Set(all.filter(isDryRunning).flatMap(buildEntryNames));
+  const releasable = (owner: string | undefined, name: string) =>
+    owner === undefined ? !frozenNames.has(name) : known.has(owner) && !frozen.has(owner);
   const byManager = new Map<string, ReferenceOutcome>();
   /** Names a failed write left on a ServiceAccount that was to lose them (their Secret must stay for now). */
   const undetached = new Set<string>();
@@ -88,7 +94,7 @@ export async function reconcileNamespaceReferences(
       let tried = sa;
       const apply = async (current: ServiceAccountRef) => {
         tried = current;
-        const merge = planServiceAccount(current, ns, writers, of, known, orphaning);
+        const merge = planServiceAccount(current, ns, writers, of, releasable, orphaning);
         if (merge.changed)
           cache.serviceAccounts.upsert(
             await patchServiceAccountReferences(current, merge),
@@ -116,7 +122,7 @@ export async function reconcileNamespaceReferences(
         if (to) out(to).detached++;
       }
       for (const m of dryRunners) {
-        const would = planServiceAccount(sa, ns, [...writers, m], of, known, orphaning);
+        const would = planServiceAccount(sa, ns, [...writers, m], of, releasable, orphaning);
         const gained = would.imagePullSecrets.map(r => r.name).filter(n => !list.has(n));
         if (gained.length)
           out(buildManagerKey(m)).planLines.push(
@@ -128,7 +134,7 @@ export async function reconcileNamespaceReferences(
     } catch (e) {
       if (isNamespaceGone(e) || isNotFound(e)) return; // gone: nothing to attach to
       const now = cache.serviceAccounts.get(sa.namespace, sa.name) ?? sa;
-      const merge = planServiceAccount(now, ns, writers, of, known, orphaning);
+      const merge = planServiceAccount(now, ns, writers, of, releasable, orphaning);
       const kept = new Set(merge.imagePullSecrets.map(r => r.name));
       for (const r of now.imagePullSecrets ?? []) if (!kept.has(r.name)) undetached.add(r.name);
       const failure: Problem = {
