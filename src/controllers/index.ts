@@ -80,6 +80,7 @@ export class Controller {
     await this.cache.start();
     onStuckPodsRecheck(key => this.queue.enqueue(`pods/${key}`));
     onCredentialChecks(key => this.queue.enqueue(`flush/${key}`));
+    this.cache.unknownOwners.onDue = ns => this.queue.enqueue(`ns/${ns}`);
     this.synced = true;
     this.resync();
     setInterval(() => this.resync(), settings().resyncSeconds * 1000).unref();

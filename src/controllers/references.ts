@@ -12,7 +12,7 @@ import {
   parseNames,
 } from "../domain/references";
 import { isServiceAccountAsPlanned } from "../domain/write-through";
-import { ANNOTATION_RECONCILE_WITH } from "../constants";
+import { ANNOTATION_RECONCILE_WITH, LABEL_MANAGED_BY, MANAGED_BY_VALUE } from "../constants";
 import { retryOnConflict } from "../k8s/conflict";
 import { ApiError } from "../k8s/api-error";
 import { describeError, isNamespaceGone, isNotFound } from "../k8s/errors";
@@ -68,8 +68,15 @@ export async function reconcileNamespaceReferences(
   // What a manager in dry-run wrote before stays (frozen): its entries are not removed while it is in dry-run.
   const frozen = new Set(all.filter(isDryRunning).map(buildManagerId));
   const frozenNames = new Set(all.filter(isDryRunning).flatMap(buildEntryNames));
-  const releasable = (owner: string | undefined, name: string) =>
-    owner === undefined ? !frozenNames.has(name) : known.has(owner) && !frozen.has(owner);
+  cache.unknownOwners.forget(known);
+  const releasable = (owner: string | undefined, name: string) => {
+    if (owner === undefined) return !frozenNames.has(name);
+    if (known.has(owner)) return !frozen.has(owner);
+    // An owner the cache does not have: kept while that may be watch lag, then released where its Secret is
+    // absent or not Cheiron's (a Secret of Cheiron's that is still there stays referenced).
+    if (!cache.unknownOwners.isExpired(owner, ns.name)) return false;
+    return cache.secrets.get(ns.name, name)?.labels?.[LABEL_MANAGED_BY] !== MANAGED_BY_VALUE;
+  };
   const byManager = new Map<string, ReferenceOutcome>();
   /** Names a failed write left on a ServiceAccount that was to lose them (their Secret must stay for now). */
   const undetached = new Set<string>();
