@@ -54,6 +54,24 @@ export function planServiceAccount(
   });
 }
 
+/**
+ * Which recorded entries that no manager wants any more may be removed in namespace `ns`, by their recorded owner.
+ * A manager in dry-run keeps what it wrote (frozen). An owner the cache does not have is kept while that may be
+ * watch lag (settings().unknownOwnerGraceMs), then released where its Secret is absent or not Cheiron's.
+ */
+function releasableIn(cache: WatcherCache, ns: string, all: Manager[]) {
+  const known = new Set(all.map(buildManagerId));
+  const frozen = new Set(all.filter(isDryRunning).map(buildManagerId));
+  const frozenNames = new Set(all.filter(isDryRunning).flatMap(buildEntryNames));
+  cache.unknownOwners.forget(known);
+  return (owner: string | undefined, name: string): boolean => {
+    if (owner === undefined) return !frozenNames.has(name);
+    if (known.has(owner)) return !frozen.has(owner);
+    if (!cache.unknownOwners.isExpired(owner, ns)) return false;
+    return cache.secrets.get(ns, name)?.labels?.[LABEL_MANAGED_BY] !== MANAGED_BY_VALUE;
+  };
+}
+
 export async function reconcileNamespaceReferences(
   cache: WatcherCache,
   ns: ObjectMeta,
@@ -64,19 +82,7 @@ export async function reconcileNamespaceReferences(
   const writers = all.filter(m => !isDryRunning(m));
   const dryRunners = all.filter(m => isDryRunning(m) && attachable.has(buildManagerKey(m)));
   const of = (m: Manager) => attachable.get(buildManagerKey(m)) ?? [];
-  const known = new Set(all.map(buildManagerId));
-  // What a manager in dry-run wrote before stays (frozen): its entries are not removed while it is in dry-run.
-  const frozen = new Set(all.filter(isDryRunning).map(buildManagerId));
-  const frozenNames = new Set(all.filter(isDryRunning).flatMap(buildEntryNames));
-  cache.unknownOwners.forget(known);
-  const releasable = (owner: string | undefined, name: string) => {
-    if (owner === undefined) return !frozenNames.has(name);
-    if (known.has(owner)) return !frozen.has(owner);
-    // An owner the cache does not have: kept while that may be watch lag, then released where its Secret is
-    // absent or not Cheiron's (a Secret of Cheiron's that is still there stays referenced).
-    if (!cache.unknownOwners.isExpired(owner, ns.name)) return false;
-    return cache.secrets.get(ns.name, name)?.labels?.[LABEL_MANAGED_BY] !== MANAGED_BY_VALUE;
-  };
+  const releasable = releasableIn(cache, ns.name, all);
   const byManager = new Map<string, ReferenceOutcome>();
   /** Names a failed write left on a ServiceAccount that was to lose them (their Secret must stay for now). */
   const undetached = new Set<string>();
