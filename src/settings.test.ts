@@ -166,3 +166,14 @@ describe("settings: Pepr's lines per admission request", () => {
     expect(settings().admissionRequestLogs).toBe(expected);
   });
 });
+
+describe("settings: entries of unknown managers", () => {
+  it.each<[string, Record<string, string>, number]>([
+    ["the default: 5 minutes", {}, 300_000],
+    ["an operator's choice", { CHEIRON_UNKNOWN_OWNER_GRACE_SECONDS: "900" }, 900_000],
+    ["below 10 s falls back to the default", { CHEIRON_UNKNOWN_OWNER_GRACE_SECONDS: "2" }, 300_000],
+  ])("%s", (_name, env, ms) => {
+    useEnv(["CHEIRON_UNKNOWN_OWNER_GRACE_SECONDS"], env);
+    expect(settings().unknownOwnerGraceMs).toBe(ms);
+  });
+});

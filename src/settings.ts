@@ -74,6 +74,11 @@ export interface Settings {
    * name, the answer); "all" keeps its six (CHEIRON_ADMISSION_REQUEST_LOGS).
    */
   admissionRequestLogs: "one" | "all";
+  /**
+   * An entry recorded for a manager the watcher's cache does not have is kept this long (watch lag), then
+   * released where its Secret is absent or not Cheiron's (CHEIRON_UNKNOWN_OWNER_GRACE_SECONDS, default 300 s).
+   */
+  unknownOwnerGraceMs: number;
 }
 
 export function settings(): Settings {
@@ -106,5 +111,6 @@ export function settings(): Settings {
     admittedWrites: num("CHEIRON_ADMITTED_WRITES", 24, 1),
     admissionRequestLogs:
       process.env.CHEIRON_ADMISSION_REQUEST_LOGS?.trim().toLowerCase() === "all" ? "all" : "one",
+    unknownOwnerGraceMs: num("CHEIRON_UNKNOWN_OWNER_GRACE_SECONDS", 300, 10) * 1000,
   };
 }

@@ -120,6 +120,8 @@ export interface ManagerStatus {
   registries?: SecretRegistries[];
   /** spec.verify: the last check of each credential (never the credential). */
   credentials?: CredentialCheck[];
+  /** Per Secret name, the namespaces where it is not referenced (create failed, or not this manager's there). */
+  unattachable?: UnattachableSecret[];
 }
 
 export type CredentialResult = "Valid" | "Rejected" | "Unreachable";
@@ -132,6 +134,11 @@ export interface CredentialCheck {
   /** RFC 3339, seconds. */
   checkedAt: string;
   message: string;
+}
+
+export interface UnattachableSecret {
+  secret: string;
+  namespaces: string[];
 }
 
 export interface SecretRegistries {

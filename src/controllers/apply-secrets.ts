@@ -1,10 +1,12 @@
 // Carries out a SecretPlan (or, in dry-run, only describes it), writing each result through to the cache.
-// Failures become WriteFailed problems and the affected names are no longer attachable; a namespace that is
-// gone is skipped silently; a delete refused by its preconditions (409) means the Secret is not ours any more.
+// Failures become WriteFailed problems. A failed write is not a reason to detach: only a name whose Secret does
+// not exist after the failure (a failed create, a replace that deleted but could not create, a 404) stops being
+// attachable, and is reported as missing. A namespace that is gone is skipped silently; a delete refused by its
+// preconditions (409) means the Secret is not ours any more.
 import type { Problem } from "../api/types";
 import type { ExistingSecret, SecretPlan } from "../domain/model";
 import { createSecret, deleteSecret, isAdopted, retireSecret, updateSecret } from "../k8s/secrets";
-import { describeError, isConflict, isNamespaceGone } from "../k8s/errors";
+import { describeError, isConflict, isNamespaceGone, isNotFound } from "../k8s/errors";
 import { isCreatedSecretAsPlanned } from "../domain/write-through";
 import { runBounded } from "./bounded";
 import type { Informer } from "../k8s/informer";
@@ -17,6 +19,8 @@ export interface SecretWriteResult {
   planLines: string[];
   /** namespace -> names attachable after the writes. */
   attachable: Record<string, string[]>;
+  /** namespace -> names whose Secret does not exist because a write failed (admission must not add them). */
+  missing: Record<string, string[]>;
 }
 
 export interface SecretStore {
@@ -32,10 +36,20 @@ type Job = {
   phase: "write" | "delete";
   run: () => Promise<void>;
   count: () => void;
+  /** After a failure: the Secret does not exist (so it must not be referenced). */
+  gone: (e: unknown) => boolean;
 };
 
 export function emptyWriteResult(): SecretWriteResult {
-  return { created: 0, updated: 0, deleted: 0, failures: [], planLines: [], attachable: {} };
+  return {
+    created: 0,
+    updated: 0,
+    deleted: 0,
+    failures: [],
+    planLines: [],
+    attachable: {},
+    missing: {},
+  };
 }
 
 /** Creates and updates first (phase "write"), deletes last (after references are detached). */
@@ -56,12 +70,15 @@ export function buildSecretJobs(
       run: async () =>
         store.upsert(await createSecret(d), stored => isCreatedSecretAsPlanned(stored, d)),
       count: () => result.created++,
+      gone: () => true,
     });
   for (const u of plan.update) {
     const { desired: d, existing: e } = u;
+    let deleted = false;
     const run = u.replace
       ? async () => {
           await store.write(e, deleteSecret(e));
+          deleted = true;
           store.upsert(await createSecret(d));
         }
       : async () => store.write(e, updateSecret(d, e, u.adopt));
@@ -73,6 +90,7 @@ export function buildSecretJobs(
       phase: "write",
       run,
       count: () => result.updated++,
+      gone: err => deleted || isNotFound(err),
     });
   }
   for (const s of plan.delete) add(retireJob(s, store, result));
@@ -93,10 +111,11 @@ function retireJob(s: ExistingSecret, store: SecretStore, result: SecretWriteRes
       }
     },
     count: () => result.deleted++,
+    gone: () => false, // not attachable anyway: it is no longer wanted
   };
 }
 
-/** Runs jobs (or lists them in dry-run); failures are recorded and unattach their name. */
+/** Runs jobs (or lists them in dry-run); failures are recorded, and unattach their name when it is gone. */
 export async function runSecretJobs(
   jobs: Job[],
   result: SecretWriteResult,
@@ -113,7 +132,10 @@ export async function runSecretJobs(
         await j.run();
         j.count();
       } catch (e) {
-        unattach(j.ns, j.name);
+        if (j.gone(e)) {
+          unattach(j.ns, j.name);
+          (result.missing[j.ns] ??= []).push(j.name);
+        }
         if (isNamespaceGone(e)) return;
         result.failures.push({
           namespace: j.ns,

@@ -18,6 +18,8 @@ import { buildSourceRefs } from "./sources";
 import { Log } from "pepr";
 import { describeError } from "../k8s/errors";
 import { loadOwnershipKey } from "../k8s/ownership-key";
+import { settings } from "../settings";
+import { UnknownOwners } from "./unknown-owners";
 
 /** Owner proofs remembered before the memo starts over (about 150 bytes each). */
 const MAX_REMEMBERED_PROOFS = 100_000;
@@ -41,6 +43,8 @@ export class WatcherCache {
   readonly namespaces: Informer<ObjectMeta>;
   readonly serviceAccounts: Informer<ServiceAccountRef>;
   readonly secrets: Informer<ExistingSecret>;
+  /** Owners of recorded entries that this cache does not have (see unknown-owners.ts). */
+  readonly unknownOwners = new UnknownOwners(() => settings().unknownOwnerGraceMs);
   /** The key of the owner proofs (set by start()). */
   ownershipKey: Buffer = Buffer.alloc(0);
   private proofs = { key: this.ownershipKey, memo: new Map<string, string>() };

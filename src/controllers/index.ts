@@ -8,6 +8,7 @@ import { Log } from "pepr";
 import type { ExistingSecret } from "../domain/model";
 import { buildEntryNames } from "../domain/entries";
 import { buildManagerKey } from "../domain/ids";
+import { isDryRunning } from "../domain/references";
 import { isManagerCoveringNamespace } from "../domain/selection";
 import { FINALIZER, LABEL_MANAGED_BY, MANAGED_BY_VALUE } from "../constants";
 import { apiClient } from "../k8s/client";
@@ -79,6 +80,7 @@ export class Controller {
     await this.cache.start();
     onStuckPodsRecheck(key => this.queue.enqueue(`pods/${key}`));
     onCredentialChecks(key => this.queue.enqueue(`flush/${key}`));
+    this.cache.unknownOwners.onDue = ns => this.queue.enqueue(`ns/${ns}`);
     this.synced = true;
     this.resync();
     setInterval(() => this.resync(), settings().resyncSeconds * 1000).unref();
@@ -146,7 +148,7 @@ export class Controller {
           if (o.failures.length) ok = false;
           const conflicts = o.problems.filter(p => p.reason.endsWith("Conflict")).length;
           metrics.countWrites(
-            m.spec.dryRun ? { created: 0, updated: 0, deleted: 0 } : o,
+            isDryRunning(m) ? { created: 0, updated: 0, deleted: 0 } : o,
             o,
             conflicts,
           );

@@ -8,6 +8,7 @@ import { buildDesiredSecrets } from "../domain/desired";
 import { buildAsIsNames, buildEntryNames, buildKeptCopyNames } from "../domain/entries";
 import { buildLegacyManagerId, buildManagerId, buildManagerKey } from "../domain/ids";
 import { planSecrets } from "../domain/plan";
+import { isDryRunning } from "../domain/references";
 import { isManagerCoveringNamespace } from "../domain/selection";
 import { describeError, isNamespaceGone } from "../k8s/errors";
 import { releaseSecret } from "../k8s/secrets";
@@ -28,6 +29,8 @@ export interface ManagerOutcome {
   covered: boolean;
   /** Secret names of this manager ready to be referenced here, in spec order. */
   attachable: string[];
+  /** Names whose Secret does not exist here because its write failed (never referenced until it does). */
+  missing: string[];
   /** ServiceAccounts here that reference at least one of them. */
   serviceAccounts: number;
   problems: Problem[];
@@ -101,13 +104,13 @@ export async function reconcileNamespace(
   }
 
   const jobsOf = works.map(w => ({ w, jobs: buildSecretJobs(w.plan, cache.secrets, w.writes) }));
-  const runPhase = (phase: "write" | "delete") =>
+  const runPhase = (phase: "write" | "delete", skip = new Set<string>()) =>
     Promise.all(
       jobsOf.map(({ w, jobs }) =>
         runSecretJobs(
-          jobs.filter(j => j.phase === phase),
+          jobs.filter(j => j.phase === phase && !skip.has(j.name)),
           w.writes,
-          Boolean(w.m.spec.dryRun),
+          isDryRunning(w.m),
         ),
       ),
     );
@@ -125,7 +128,8 @@ export async function reconcileNamespace(
   }
   const orphaning = works.filter(w => w.orphaning).map(w => w.m);
   const refs = await reconcileNamespaceReferences(cache, nsMeta, attachable, orphaning);
-  await runPhase("delete");
+  // A Secret still referenced because its detach failed stays until the retry detaches it.
+  await runPhase("delete", refs.undetached);
   await releaseOrphaned(cache, works);
 
   for (const w of works) {
@@ -135,6 +139,7 @@ export async function reconcileNamespace(
     outcomes.set(key, {
       covered: w.covered,
       attachable: mine,
+      missing: w.writes.missing[ns] ?? [],
       serviceAccounts: r?.serviceAccounts ?? 0,
       problems: [...w.plan.problems, ...w.writes.failures, ...(r?.failures ?? [])],
       failures: [...w.writes.failures, ...(r?.failures ?? [])].map(f => f.message),
@@ -154,7 +159,7 @@ export async function reconcileNamespace(
 
 /** deletionPolicy Orphan: the manager's Secrets here stay, handed over (Cheiron's labels off, data kept). */
 async function releaseOrphaned(cache: WatcherCache, works: Work[]) {
-  for (const w of works.filter(x => x.orphaning && !x.m.spec.dryRun)) {
+  for (const w of works.filter(x => x.orphaning)) {
     for (const s of w.owned) {
       try {
         await cache.secrets.write(s, releaseSecret(s));

@@ -7,11 +7,12 @@ import { buildManagerId, buildManagerKey } from "../domain/ids";
 import {
   buildDesiredReferences,
   buildReferenceOwners,
+  isDryRunning,
   mergeImagePullSecrets,
   parseNames,
 } from "../domain/references";
 import { isServiceAccountAsPlanned } from "../domain/write-through";
-import { ANNOTATION_RECONCILE_WITH } from "../constants";
+import { ANNOTATION_RECONCILE_WITH, LABEL_MANAGED_BY, MANAGED_BY_VALUE } from "../constants";
 import { retryOnConflict } from "../k8s/conflict";
 import { ApiError } from "../k8s/api-error";
 import { describeError, isNamespaceGone, isNotFound } from "../k8s/errors";
@@ -30,15 +31,15 @@ export interface ReferenceOutcome {
 
 /**
  * The merge for one ServiceAccount: the union of what the managers want, each entry recorded with its manager.
- * An entry recorded for a manager not in `known` (one the cache has not seen yet) is never removed; entries of
- * `orphaning` managers stay in the list but stop being recorded as Cheiron's.
+ * An entry that is not `releasable` (a manager the cache has not seen yet, a manager in dry-run) is never removed;
+ * entries of `orphaning` managers stay in the list but stop being recorded as Cheiron's.
  */
 export function planServiceAccount(
   sa: ServiceAccountRef,
   ns: ObjectMeta,
   managers: Manager[],
   attachable: (m: Manager) => string[],
-  known: Set<string>,
+  releasable: (owner: string | undefined, name: string) => boolean,
   orphaning: Manager[],
 ): ReferenceMerge {
   const desired = buildDesiredReferences(sa, ns, managers, "ServiceAccount", m => attachable(m));
@@ -48,9 +49,27 @@ export function planServiceAccount(
   return mergeImagePullSecrets(sa.imagePullSecrets, sa.annotations, desired, {
     owners,
     authoritative: true,
-    isReleasable: owner => owner === undefined || known.has(owner),
+    isReleasable: releasable,
     release: (n, owner) => (owner !== undefined ? orphanIds.has(owner) : orphanNames.has(n)),
   });
+}
+
+/**
+ * Which recorded entries that no manager wants any more may be removed in namespace `ns`, by their recorded owner.
+ * A manager in dry-run keeps what it wrote (frozen). An owner the cache does not have is kept while that may be
+ * watch lag (settings().unknownOwnerGraceMs), then released where its Secret is absent or not Cheiron's.
+ */
+function releasableIn(cache: WatcherCache, ns: string, all: Manager[]) {
+  const known = new Set(all.map(buildManagerId));
+  const frozen = new Set(all.filter(isDryRunning).map(buildManagerId));
+  const frozenNames = new Set(all.filter(isDryRunning).flatMap(buildEntryNames));
+  cache.unknownOwners.forget(known);
+  return (owner: string | undefined, name: string): boolean => {
+    if (owner === undefined) return !frozenNames.has(name);
+    if (known.has(owner)) return !frozen.has(owner);
+    if (!cache.unknownOwners.isExpired(owner, ns)) return false;
+    return cache.secrets.get(ns, name)?.labels?.[LABEL_MANAGED_BY] !== MANAGED_BY_VALUE;
+  };
 }
 
 export async function reconcileNamespaceReferences(
@@ -58,13 +77,15 @@ export async function reconcileNamespaceReferences(
   ns: ObjectMeta,
   attachable: Map<string, string[]>,
   orphaning: Manager[],
-): Promise<{ byManager: Map<string, ReferenceOutcome> }> {
+): Promise<{ byManager: Map<string, ReferenceOutcome>; undetached: Set<string> }> {
   const all = cache.managers();
-  const writers = all.filter(m => !m.spec.dryRun);
-  const dryRunners = all.filter(m => m.spec.dryRun && attachable.has(buildManagerKey(m)));
+  const writers = all.filter(m => !isDryRunning(m));
+  const dryRunners = all.filter(m => isDryRunning(m) && attachable.has(buildManagerKey(m)));
   const of = (m: Manager) => attachable.get(buildManagerKey(m)) ?? [];
-  const known = new Set(all.map(buildManagerId));
+  const releasable = releasableIn(cache, ns.name, all);
   const byManager = new Map<string, ReferenceOutcome>();
+  /** Names a failed write left on a ServiceAccount that was to lose them (their Secret must stay for now). */
+  const undetached = new Set<string>();
   const out = (key: string) => {
     if (!byManager.has(key))
       byManager.set(key, {
@@ -86,7 +107,7 @@ export async function reconcileNamespaceReferences(
       let tried = sa;
       const apply = async (current: ServiceAccountRef) => {
         tried = current;
-        const merge = planServiceAccount(current, ns, writers, of, known, orphaning);
+        const merge = planServiceAccount(current, ns, writers, of, releasable, orphaning);
         if (merge.changed)
           await cache.serviceAccounts.write(
             current,
@@ -115,7 +136,7 @@ export async function reconcileNamespaceReferences(
         if (to) out(to).detached++;
       }
       for (const m of dryRunners) {
-        const would = planServiceAccount(sa, ns, [...writers, m], of, known, orphaning);
+        const would = planServiceAccount(sa, ns, [...writers, m], of, releasable, orphaning);
         const gained = would.imagePullSecrets.map(r => r.name).filter(n => !list.has(n));
         if (gained.length)
           out(buildManagerKey(m)).planLines.push(
@@ -126,6 +147,10 @@ export async function reconcileNamespaceReferences(
       }
     } catch (e) {
       if (isNamespaceGone(e) || isNotFound(e)) return; // gone: nothing to attach to
+      const now = cache.serviceAccounts.get(sa.namespace, sa.name) ?? sa;
+      const merge = planServiceAccount(now, ns, writers, of, releasable, orphaning);
+      const kept = new Set(merge.imagePullSecrets.map(r => r.name));
+      for (const r of now.imagePullSecrets ?? []) if (!kept.has(r.name)) undetached.add(r.name);
       const failure: Problem = {
         namespace: sa.namespace,
         reason: "WriteFailed",
@@ -135,7 +160,7 @@ export async function reconcileNamespaceReferences(
     }
   });
   await runBounded(jobs, 4);
-  return { byManager };
+  return { byManager, undetached };
 }
 
 /** How long a 409 waits for the watch to bring the newer ServiceAccount before the namespace is retried. */

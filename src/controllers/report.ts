@@ -73,6 +73,9 @@ export async function flushLive(
     pods: mode === "Pod" ? await countPodsReferencing(targets, attachable) : undefined,
     problems,
     failed: failures,
+    missing: [...s.outcomes].flatMap(([ns, o]) =>
+      o.missing.map(secret => ({ namespace: ns, secret })),
+    ),
     dryRun,
     plan: dryRun ? outcomes.flatMap(o => o.planLines) : undefined,
     now: new Date().toISOString(),

@@ -39,14 +39,22 @@ describe("buildAttachNames", () => {
       undefined,
       ["shared"],
     ],
-    // Issue 11 #2: a Secret the controller could not create here is not referenced here (it would dangle);
-    // before, a WriteFailed problem did not block and admission referenced the missing Secret.
+    // Issue 11 #2: a Secret the controller could not create here is not referenced here (it would dangle).
+    // Issue 22 #1, #11: status.unattachable says where (uncapped); a WriteFailed problem alone (a failed update
+    // of a Secret that exists) blocks nothing.
     [
-      "namespaced, status: a write failure here blocks that name",
-      withProblems(nsm, "team-a/hub:WriteFailed"),
+      "namespaced, status: a Secret unattachable here blocks that name",
+      { ...nsm, status: { unattachable: [{ secret: "hub", namespaces: ["team-a"] }] } },
       "team-a",
       undefined,
       ["shared", "gone"],
+    ],
+    [
+      "namespaced, status: a write failure alone (an update) blocks nothing",
+      withProblems(nsm, "team-a/hub:WriteFailed"),
+      "team-a",
+      undefined,
+      ["hub", "shared", "gone"],
     ],
     [
       "namespaced, status: a problem in another namespace does not block",

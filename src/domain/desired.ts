@@ -58,19 +58,27 @@ export function buildDesiredSecrets(
 }
 
 const SOURCE_REASONS: ProblemReason[] = ["SourceSecretMissing", "SourceSecretInvalid"];
-// WriteFailed: the controller could not create (or update) that Secret in that namespace (quota, a policy, RBAC),
-// so admission must not reference it there (it would dangle).
-const BLOCKING_REASONS: ProblemReason[] = [
-  ...SOURCE_REASONS,
-  "SecretConflict",
-  "ManagerConflict",
-  "WriteFailed",
-];
+// Conflicts are also listed, uncapped, in status.unattachable; read here too for a status written before it.
+const BLOCKING_REASONS: ProblemReason[] = [...SOURCE_REASONS, "SecretConflict", "ManagerConflict"];
+
+/** status.unattachable as a lookup, built once per status object (admission asks per request). */
+const unattachableMemo = new WeakMap<object, Map<string, Set<string>>>();
+function unattachableOf(m: Manager): Map<string, Set<string>> {
+  const list = m.status?.unattachable;
+  if (!list) return new Map();
+  let map = unattachableMemo.get(list);
+  if (!map) {
+    map = new Map(list.map(u => [u.secret, new Set(u.namespaces)]));
+    unattachableMemo.set(list, map);
+  }
+  return map;
+}
 
 /**
  * The Secret names the manager wants referenced in `namespace`, in spec order, unique. Without
- * `sources` (admission), the manager's status decides which sources are missing or invalid; the
- * status's conflicts for that namespace and Secret always exclude it.
+ * `sources` (admission), the manager's status decides which sources are missing or invalid; a name that
+ * status.unattachable lists for that namespace (its create failed there, or a conflict) is always excluded.
+ * A failed update of a Secret that exists excludes nothing: the Secret is still there.
  */
 export function buildAttachNames(
   m: Manager,
@@ -91,6 +99,7 @@ export function buildAttachNames(
         : reported(r.source.namespace, r.source.name, SOURCE_REASONS);
       if (bad) continue;
     }
+    if (unattachableOf(m).get(r.name)?.has(namespace)) continue;
     if (reported(namespace, r.name, BLOCKING_REASONS) || names.includes(r.name)) continue;
     names.push(r.name);
   }

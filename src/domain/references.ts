@@ -37,9 +37,10 @@ export interface MergeOptions {
   owners?: Record<string, string>;
   /**
    * Whether an entry recorded as ours but no longer desired may be removed, given the manager recorded for it
-   * (undefined: none recorded). Default: always. The controller keeps entries of managers it does not know yet.
+   * (undefined: none recorded) and its name. Default: always. The controller keeps entries of managers it does
+   * not know yet, and of managers in dry-run.
    */
-  isReleasable?: (owner: string | undefined) => boolean;
+  isReleasable?: (owner: string | undefined, name: string) => boolean;
   /** owners replace recorded owners (the controller); otherwise they only fill entries with none (admission). */
   authoritative?: boolean;
   /** Names to stop recording as ours, the entries themselves kept (deletionPolicy Orphan). */
@@ -63,7 +64,7 @@ export function mergeImagePullSecrets(
   const released = (n: string) => opts.release?.(n, recordedOwners[n]) ?? false;
   const managed = new Set(parseNames(a[ANNOTATION_RECONCILE_WITH]).filter(n => !released(n)));
   const wanted = new Set(desired);
-  const removable = (n: string) => opts.isReleasable?.(recordedOwners[n]) ?? true;
+  const removable = (n: string) => opts.isReleasable?.(recordedOwners[n], n) ?? true;
   const list: { name: string }[] = [];
   const present = new Set<string>();
   for (const { name } of current ?? []) {
@@ -120,6 +121,12 @@ export function mergeImagePullSecrets(
     Object.entries(out).some(([k, v]) => a[k] !== v);
   return { imagePullSecrets: list, annotations: out, changed };
 }
+
+/**
+ * A manager in dry-run that is not being deleted: it writes nothing, and what it wrote before stays as it is
+ * (frozen). A deleting manager cleans up for real, dry-run or not: its finalizer waits for that.
+ */
+export const isDryRunning = (m: Manager): boolean => Boolean(m.spec.dryRun) && !m.deleting;
 
 const byAge = (x: Manager, y: Manager): number => {
   const key = (m: Manager) => [m.creationTimestamp, buildManagerKey(m)];

@@ -1,9 +1,11 @@
 // A manager's status (conditions, counts, bounded problems and plan) and the Event summarising a run.
 import { equals } from "ramda";
-import type { Condition, ManagerStatus, Problem } from "../api/types";
+import type { Condition, ManagerStatus, Problem, UnattachableSecret } from "../api/types";
 import { MAX_STATUS_PROBLEMS } from "../constants";
 
 export const MAX_STATUS_PLAN = 50;
+/** status.unattachable lists at most this many namespaces in all (the CRD's bound). */
+export const MAX_UNATTACHABLE_NAMESPACES = 5000;
 
 export type ConditionInput = Pick<Condition, "type" | "status" | "reason" | "message">;
 
@@ -31,6 +33,8 @@ export interface StatusInput {
   problems: Problem[];
   /** Write failures, one line each; already in problems as WriteFailed. */
   failed: string[];
+  /** Secrets that do not exist in a namespace because their write failed there. */
+  missing?: { namespace: string; secret: string }[];
   dryRun: boolean;
   plan?: string[];
   now: string;
@@ -78,13 +82,38 @@ function boundPlan(plan: string[]): string[] {
   return [...kept, `... and ${plan.length - kept.length} more`];
 }
 
+const CONFLICTS = new Set(["SecretConflict", "ManagerConflict"]);
+
+/**
+ * Per Secret name, the namespaces where the manager's Secret is not to be referenced: it is missing (its create
+ * failed) or a Secret of that name there is not the manager's. Not capped like problems (admission reads it), only
+ * bounded by MAX_UNATTACHABLE_NAMESPACES; sorted, so equal states compare equal.
+ */
+export function buildUnattachable(
+  problems: Problem[],
+  missing: { namespace: string; secret: string }[],
+): UnattachableSecret[] | undefined {
+  const pairs = [
+    ...missing,
+    ...problems.filter(p => p.secret !== undefined && CONFLICTS.has(p.reason)),
+  ].map(p => `${p.secret}\u0000${p.namespace}`);
+  const kept = [...new Set(pairs)].sort(compare).slice(0, MAX_UNATTACHABLE_NAMESPACES);
+  const out: UnattachableSecret[] = [];
+  for (const pair of kept) {
+    const [secret, namespace] = pair.split("\u0000");
+    if (out.at(-1)?.secret !== secret) out.push({ secret, namespaces: [] });
+    out.at(-1)!.namespaces.push(namespace);
+  }
+  return out.length ? out : undefined;
+}
+
 /**
  * Ready is False (ReconcileFailed) when a write failed, else True (Reconciled, or DryRun); Degraded
  * is True with the first problem's reason while there are problems. Problems are sorted and cut to
  * MAX_STATUS_PROBLEMS (problemCount has the total); the plan is cut to MAX_STATUS_PLAN lines.
  */
 export function buildStatus(prev: ManagerStatus | undefined, input: StatusInput): ManagerStatus {
-  // Write failures first: admission reads them from status to avoid dangling references, and the list is capped.
+  // Write failures first: the most urgent to read (admission reads status.unattachable, not this capped list).
   const failedFirst = (a: Problem, b: Problem) =>
     Number(b.reason === "WriteFailed") - Number(a.reason === "WriteFailed") || byProblem(a, b);
   const sorted = [...input.problems].sort(failedFirst);
@@ -110,6 +139,7 @@ export function buildStatus(prev: ManagerStatus | undefined, input: StatusInput)
     problems: sorted.slice(0, MAX_STATUS_PROBLEMS),
     problemCount: sorted.length,
     ...(input.plan !== undefined ? { plan: boundPlan(input.plan) } : {}),
+    unattachable: buildUnattachable(input.problems, input.missing ?? []),
   };
 }
 

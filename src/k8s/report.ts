@@ -23,6 +23,7 @@ const STATUS_FIELDS: Record<keyof ManagerStatus, true> = {
   plan: true,
   registries: true,
   credentials: true,
+  unattachable: true,
 };
 const STATUS_KEYS = Object.keys(STATUS_FIELDS) as (keyof ManagerStatus)[];
 
