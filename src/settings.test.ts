@@ -177,3 +177,45 @@ describe("settings: entries of unknown managers", () => {
     expect(settings().unknownOwnerGraceMs).toBe(ms);
   });
 });
+
+describe("settings: unset, empty and refused values", () => {
+  const name = "CHEIRON_NEW_NAMESPACE_DELAY_MS";
+  let warn: jest.SpyInstance;
+  beforeEach(() => {
+    warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
+  });
+  afterEach(() => warn.mockRestore());
+
+  it.each<[string, string | undefined, number, boolean]>([
+    ["unset: the default, no warning", undefined, 5, false],
+    ["empty: the default (not 0), no warning", "", 5, false],
+    ["blank: the default, no warning", "  ", 5, false],
+    ["in range: the value", "0", 0, false],
+    ["below the minimum: the default, with a warning", "-1", 5, true],
+    ["not a number: the default, with a warning", "soon", 5, true],
+  ])("%s", (_title, value, expected, warns) => {
+    useEnv([name], value === undefined ? {} : { [name]: value });
+    expect(settings().newNamespaceDelayMs).toBe(expected);
+    expect(warn.mock.calls.some(c => String(c[0]).includes(name))).toBe(warns);
+  });
+
+  it("warns once per variable and value, naming the default it used", () => {
+    useEnv(["CHEIRON_RESYNC_SECONDS"], { CHEIRON_RESYNC_SECONDS: "1" });
+    settings();
+    settings();
+    const lines = warn.mock.calls
+      .map(c => String(c[0]))
+      .filter(l => l.includes("CHEIRON_RESYNC_SECONDS"));
+    expect(lines).toEqual([
+      '[cheiron] CHEIRON_RESYNC_SECONDS="1" is not a number >= 5; using the default 300',
+    ]);
+  });
+
+  it("an unknown word for a choice falls back to its default, with a warning", () => {
+    useEnv(["CHEIRON_ADMISSION_REQUEST_LOGS"], { CHEIRON_ADMISSION_REQUEST_LOGS: "most" });
+    expect(settings().admissionRequestLogs).toBe("one");
+    expect(warn).toHaveBeenCalledWith(
+      '[cheiron] CHEIRON_ADMISSION_REQUEST_LOGS="most" is not one of one, all; using the default one',
+    );
+  });
+});

@@ -2,15 +2,61 @@
 import { REGISTRY_MIN_SPACING_MS } from "./domain/verify";
 import type { PrivateAccess, RealmRule } from "./domain/verify-policy";
 
+/** What each setting read so far defaults to and accepts: docs/operations.md's settings table is checked against it. */
+export interface SettingSpec {
+  default: string;
+  min?: number;
+}
+const declared = new Map<string, SettingSpec>();
+const warned = new Set<string>();
+
+/** The settings declared by settings() (call it first), by environment variable. */
+export function declaredSettings(): ReadonlyMap<string, SettingSpec> {
+  return declared;
+}
+
+/** A refused value falls back to the default, with one warning per variable and value (never silently). */
+function refuse(name: string, value: string, accepted: string, fallback: string) {
+  if (warned.has(`${name}=${value}`)) return;
+  warned.add(`${name}=${value}`);
+  console.warn(
+    `[cheiron] ${name}=${JSON.stringify(value)} is not ${accepted}; using the default ${fallback}`,
+  );
+}
+
+/** The trimmed value, or undefined when unset or empty. */
+const raw = (name: string) => process.env[name]?.trim() || undefined;
+
 /** One of `values` (trimmed, lowercased), else the first. */
 const oneOf = <T extends string>(name: string, values: readonly T[]): T => {
-  const v = process.env[name]?.trim().toLowerCase();
-  return values.find(x => x === v) ?? values[0];
+  declared.set(name, { default: values[0] });
+  const v = raw(name)?.toLowerCase();
+  const found = values.find(x => x === v);
+  if (v !== undefined && !found) refuse(name, v, `one of ${values.join(", ")}`, values[0]);
+  return found ?? values[0];
 };
 
+/** On unless set to "false" (any case). */
+const flag = (name: string): boolean => {
+  declared.set(name, { default: "true" });
+  return raw(name)?.toLowerCase() !== "false";
+};
+
+/** Free text, trimmed; unset: empty. */
+const text = (name: string): string => {
+  declared.set(name, { default: "" });
+  return raw(name) ?? "";
+};
+
+/** A number of at least `min`; unset or empty: the default. */
 const num = (name: string, fallback: number, min: number) => {
-  const v = Number(process.env[name]);
-  return Number.isFinite(v) && v >= min ? v : fallback;
+  declared.set(name, { default: String(fallback), min });
+  const v = raw(name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (Number.isFinite(n) && n >= min) return n;
+  refuse(name, v, `a number >= ${min}`, String(fallback));
+  return fallback;
 };
 
 export interface Settings {
@@ -82,18 +128,18 @@ export interface Settings {
 }
 
 export function settings(): Settings {
-  const apiHttp2 = process.env.CHEIRON_API_HTTP2?.trim().toLowerCase() !== "false";
+  const apiHttp2 = flag("CHEIRON_API_HTTP2");
   return {
     resyncSeconds: num("CHEIRON_RESYNC_SECONDS", 300, 5),
     retryBaseMs: num("CHEIRON_RETRY_BASE_MS", 1000, 10),
     retryMaxMs: num("CHEIRON_RETRY_MAX_MS", 300_000, 100),
     runDeadlineMs: num("CHEIRON_RUN_DEADLINE_MS", 300_000, 1000),
     podPageSize: num("CHEIRON_POD_PAGE_SIZE", 500, 1),
-    manageCrds: process.env.CHEIRON_MANAGE_CRDS?.trim().toLowerCase() !== "false",
+    manageCrds: flag("CHEIRON_MANAGE_CRDS"),
     verifyRegistrySpacingMs: num("CHEIRON_VERIFY_REGISTRY_SPACING_MS", REGISTRY_MIN_SPACING_MS, 0),
     verifyTimeoutMs: num("CHEIRON_VERIFY_TIMEOUT_MS", 10_000, 100),
     verifyAllowPrivate: oneOf("CHEIRON_VERIFY_ALLOW_PRIVATE", ["cluster", "all", "none"] as const),
-    verifyAllowCidrs: process.env.CHEIRON_VERIFY_ALLOW_CIDRS?.trim() ?? "",
+    verifyAllowCidrs: text("CHEIRON_VERIFY_ALLOW_CIDRS"),
     verifyTokenRealms: oneOf("CHEIRON_VERIFY_TOKEN_REALMS", [
       "registry-domain",
       "https",
@@ -109,8 +155,7 @@ export function settings(): Settings {
     apiHttp2ReadIdleMs: num("CHEIRON_API_HTTP2_READ_IDLE_MS", 30_000, 100),
     apiHttp2PingTimeoutMs: num("CHEIRON_API_HTTP2_PING_TIMEOUT_MS", 15_000, 100),
     admittedWrites: num("CHEIRON_ADMITTED_WRITES", 24, 1),
-    admissionRequestLogs:
-      process.env.CHEIRON_ADMISSION_REQUEST_LOGS?.trim().toLowerCase() === "all" ? "all" : "one",
+    admissionRequestLogs: oneOf("CHEIRON_ADMISSION_REQUEST_LOGS", ["one", "all"] as const),
     unknownOwnerGraceMs: num("CHEIRON_UNKNOWN_OWNER_GRACE_SECONDS", 300, 10) * 1000,
   };
 }
