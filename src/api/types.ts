@@ -111,6 +111,8 @@ export interface ManagerStatus {
   stuckPods?: number;
   /** The first 20 of them, as namespace/name, sorted. */
   stuckPodNames?: string[];
+  /** The first 20 stuck Pods a new Pod from the same template would not fix either, and why (never deleted). */
+  stuckPodReasons?: StuckPodReason[];
   /** At most MAX_STATUS_PROBLEMS problems; problemCount has the total. */
   problems?: Problem[];
   problemCount?: number;
@@ -120,6 +122,12 @@ export interface ManagerStatus {
   registries?: SecretRegistries[];
   /** spec.verify: the last check of each credential (never the credential). */
   credentials?: CredentialCheck[];
+}
+
+export interface StuckPodReason {
+  /** namespace/name. */
+  pod: string;
+  reason: string;
 }
 
 export type CredentialResult = "Valid" | "Rejected" | "Unreachable";
