@@ -14,13 +14,13 @@ const ghcr = { name: "ghcr", registry: "ghcr.io", username: "u", password: "p" }
 const m = namespacedManager("m", "team", { secrets: [ghcr], recreateStuckPods: true });
 
 /** The Pod its ReplicaSet made this time (`n`: a new uid each time), stuck on a pull. */
-const replica = (n: number, own?: string[]): PodView => ({
+const replica = (n: number, owner: string, own?: string[]): PodView => ({
   metadata: {
     name: `web-${n}`,
     namespace: "team",
     uid: `pod-${n}`,
     ownerReferences: [
-      { apiVersion: "apps/v1", kind: "ReplicaSet", name: "web", uid: "rs-uid", controller: true },
+      { apiVersion: "apps/v1", kind: "ReplicaSet", name: "web", uid: owner, controller: true },
     ],
   },
   spec: {
@@ -30,13 +30,17 @@ const replica = (n: number, own?: string[]): PodView => ({
   status: { containerStatuses: [{ state: { waiting: { reason: "ImagePullBackOff" } } }] },
 });
 
+let owners = 0;
+
+/** A ReplicaSet of its own for each test (the back-off is the process's, kept across tests). */
 function setup(own?: string[]) {
+  const owner = `rs-${++owners}`;
   let n = 0;
   const deleted: string[] = [];
   const client = {
     // Each list shows the ReplicaSet's current Pod; a delete makes the controller create the next one.
     async *pages() {
-      yield { items: [replica(n, own)] };
+      yield { items: [replica(n, owner, own)] };
     },
     async delete(path: string) {
       deleted.push(path.split("/").pop() ?? "");
@@ -59,7 +63,7 @@ function setup(own?: string[]) {
     serviceAccounts: { get: () => sa },
   } as unknown as WatcherCache;
   const state = {} as ManagerState;
-  const check = () => refreshStuckPods(cache, m, state, { team: ["ghcr"] });
+  const check = (manager = m, s = state) => refreshStuckPods(cache, manager, s, { team: ["ghcr"] });
   return { deleted, check, state };
 }
 
@@ -82,6 +86,13 @@ describe("refreshStuckPods", () => {
     // Looks a minute apart: deletes at 0, then 1 min later, 2 min after that, 4 min after that.
     expect(deletedAt).toEqual([0, 1, 3, 7]);
     expect(deleted).toEqual(["web-0", "web-1", "web-2", "web-3"]);
+  });
+
+  it("two managers looking at once delete one owner's Pods once", async () => {
+    const { deleted, check } = setup();
+    const other = namespacedManager("other", "team", { secrets: [ghcr], recreateStuckPods: true });
+    await Promise.all([check(), check(other, {} as ManagerState)]);
+    expect(deleted).toEqual(["web-0"]);
   });
 
   it("never deletes a Pod whose template lists its own imagePullSecrets (mode ServiceAccount), and says why", async () => {

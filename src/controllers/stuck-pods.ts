@@ -149,15 +149,13 @@ async function recreatePods(m: Manager, mem: Memory, due: string[], now: number)
       byOwner.set(p.owner, [...(byOwner.get(p.owner) ?? []), p]);
   const deleted: StuckPod[] = [];
   for (const [owner, pods] of byOwner) {
-    if (!backoff.allows(owner, Date.now())) continue;
-    let any = false;
-    for (const p of pods) {
-      if (!mem.bucket.take(Date.now(), rate)) break;
-      if (!(await deleteStuckPod(m, p))) continue;
-      deleted.push(p);
-      any = true;
+    if (!backoff.allows(owner, Date.now()) || !mem.bucket.take(Date.now(), rate)) continue;
+    // Recorded before any await, so that another manager's check running meanwhile leaves this owner alone.
+    backoff.record(owner, Date.now());
+    for (const [i, p] of pods.entries()) {
+      if (i > 0 && !mem.bucket.take(Date.now(), rate)) break;
+      if (await deleteStuckPod(m, p)) deleted.push(p);
     }
-    if (any) backoff.record(owner, Date.now());
   }
   return deleted;
 }
