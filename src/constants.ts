@@ -43,6 +43,12 @@ export const FIELD_MANAGER = "cheiron";
 /** Namespaces a ClusterImagePullSecretManager never touches unless it lists them in includeSystemNamespaces. */
 export const SYSTEM_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease", "pepr-system"];
 
+/**
+ * Namespaces Pepr's admission webhooks never see, so Pod admission adds nothing there: kube-system and pepr-system
+ * (always excluded by Pepr) and package.json's pepr.admission.alwaysIgnore (a unit test keeps them in step).
+ */
+export const ADMISSION_IGNORED_NAMESPACES = ["kube-system", "pepr-system", "kube-node-lease"];
+
 /** At most this many problems are listed in a manager's status (the total is counted). */
 export const MAX_STATUS_PROBLEMS = 20;
 

@@ -1,8 +1,11 @@
 // Admission: ServiceAccounts (CREATE, UPDATE) and Pods (CREATE) get the references of every manager that
 // covers them, merged into their own list. No API call here: everything comes from the admission view.
 import type { a, PeprMutateRequest } from "pepr";
-import type { Manager, ObjectMeta, ReferenceMerge } from "../domain/model";
-import { buildConfirmedAttachNames, buildSecretRegistries } from "../domain/desired";
+import type { ObjectMeta, ReferenceMerge } from "../domain/model";
+import {
+  buildAdmissionAttachNames as attachable,
+  buildAdmissionRegistries as knownRegistries,
+} from "../domain/admitted";
 import { buildPodImageRegistries } from "../domain/registry";
 import { isOptedOut } from "../domain/selection";
 import { buildPatchedAnnotations } from "../domain/write-through";
@@ -17,15 +20,6 @@ import { metrics } from "../metrics";
 import { ANNOTATION_RECONCILE_WITH } from "../constants";
 import { toObjectMeta } from "../k8s/managers";
 import { admissionView } from "./view";
-
-/** What admission may reference: what the controller has, or is about to create, in that namespace. */
-const attachable = (m: Manager, ns: string) => buildConfirmedAttachNames(m, ns);
-const knownRegistries = (m: Manager, ns: string) =>
-  buildSecretRegistries(
-    m,
-    ns,
-    Object.fromEntries((m.status?.registries ?? []).map(r => [r.secret, r.registries])),
-  );
 
 function applyMerge(
   target: {

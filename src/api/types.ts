@@ -111,6 +111,8 @@ export interface ManagerStatus {
   stuckPods?: number;
   /** The first 20 of them, as namespace/name, sorted. */
   stuckPodNames?: string[];
+  /** The first 20 stuck Pods a new Pod from the same template would not fix either, and why (never deleted). */
+  stuckPodReasons?: StuckPodReason[];
   /** At most MAX_STATUS_PROBLEMS problems; problemCount has the total. */
   problems?: Problem[];
   problemCount?: number;
@@ -122,6 +124,12 @@ export interface ManagerStatus {
   credentials?: CredentialCheck[];
   /** Per Secret name, the namespaces where it is not referenced (create failed, or not this manager's there). */
   unattachable?: UnattachableSecret[];
+}
+
+export interface StuckPodReason {
+  /** namespace/name. */
+  pod: string;
+  reason: string;
 }
 
 export type CredentialResult = "Valid" | "Rejected" | "Unreachable";

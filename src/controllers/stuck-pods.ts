@@ -8,37 +8,38 @@
 //     the count clears once they are gone.
 // Nothing else reads Pods: a resync that attaches nothing new, for a manager with no stuck Pod, reads none.
 // With spec.recreateStuckPods (and no dryRun), Pods a ReplicaSet, StatefulSet, DaemonSet or Job controls are
-// deleted (uid precondition) so that they come back with the references, at most recreateStuckPodsPerMinute a
-// minute per manager (an in-memory token bucket); a bare Pod never.
+// deleted (uid precondition) so that they come back with the references, but only when a new Pod from the same
+// template gets the names the Pod lacks (planStuckPod: never when the template lists its own imagePullSecrets in
+// mode ServiceAccount, the ServiceAccount lacks the name, Pepr's webhooks never see the namespace, or admission
+// would not add it), at most recreateStuckPodsPerMinute a minute per manager (an in-memory token bucket), and one
+// owner's Pods at most once per back-off (1 min, doubled each time, at most 1 h; in this process's memory, per
+// owner uid, for every manager). A bare Pod never.
 import { Log } from "pepr";
 import type { ManagerStatus } from "../api/types";
 import type { Manager } from "../domain/model";
 import { buildSecretRegistries } from "../domain/desired";
 import { buildManagerKey } from "../domain/ids";
 import {
-  buildExpectedNames,
-  buildRecreateRate,
-  buildStuckPod,
   buildStuckPodNames,
+  buildStuckPodReasons,
   NamespaceCheck,
-  PodView,
   selectNamespacesToCheck,
   STUCK_RECHECK_MS,
   StuckPod,
-  TokenBucket,
 } from "../domain/stuck";
+import {
+  buildRecreateRate,
+  planStuckPod,
+  RecreateBackoff,
+  TokenBucket,
+} from "../domain/stuck-recreate";
 import { buildStuckEvent, buildStuckSignature } from "../domain/stuck-event";
-import { apiClient } from "../k8s/client";
-import { describeError, isConflict, isNotFound } from "../k8s/errors";
-import { paths } from "../k8s/paths";
+import { describeError } from "../k8s/errors";
 import { emitEvent } from "../k8s/report";
-import { settings } from "../settings";
 import { runBounded } from "./bounded";
 import type { WatcherCache } from "./cache";
+import { deleteStuckPod, readLivePods } from "./pods";
 import type { ManagerState } from "./report";
-
-/** Terminated Pods cannot be stuck: the apiserver leaves them out. */
-const POD_FIELD_SELECTOR = "status.phase!=Succeeded,status.phase!=Failed";
 
 interface Memory {
   generation?: number;
@@ -53,61 +54,12 @@ interface Memory {
 /** Per manager, with its ManagerState (dropped with it when the manager is deleted). */
 const memories = new WeakMap<ManagerState, Memory>();
 let requeueFlush: ((managerKey: string) => void) | undefined;
+/** Per owner uid, shared by every manager: an owner loses Pods at most once per back-off. */
+const backoff = new RecreateBackoff();
 
 /** The controller's hook: queue a manager's Pod check (for the once-a-minute re-check of stuck Pods). */
 export function onStuckPodsRecheck(requeue: (managerKey: string) => void): void {
   requeueFlush = requeue;
-}
-
-const slim = (p: PodView): PodView => ({
-  metadata: {
-    name: p.metadata?.name,
-    namespace: p.metadata?.namespace,
-    uid: p.metadata?.uid,
-    labels: p.metadata?.labels,
-    annotations: p.metadata?.annotations,
-    deletionTimestamp: p.metadata?.deletionTimestamp,
-    ownerReferences: p.metadata?.ownerReferences,
-  },
-  spec: {
-    serviceAccountName: p.spec?.serviceAccountName,
-    imagePullSecrets: p.spec?.imagePullSecrets,
-    containers: (p.spec?.containers ?? []).map(c => ({ image: c.image })),
-    initContainers: (p.spec?.initContainers ?? []).map(c => ({ image: c.image })),
-  },
-  status: {
-    containerStatuses: p.status?.containerStatuses,
-    initContainerStatuses: p.status?.initContainerStatuses,
-  },
-});
-
-async function readPods(ns: string): Promise<PodView[]> {
-  const out: PodView[] = [];
-  const query = { fieldSelector: POD_FIELD_SELECTOR };
-  for await (const page of apiClient().pages<PodView>(
-    paths.pods(ns),
-    query,
-    settings().podPageSize,
-  ))
-    for (const p of page.items ?? []) out.push(slim(p));
-  return out;
-}
-
-/** Deletes one Pod, this very one (uid precondition). False when it is gone or replaced already, or failed. */
-async function deletePod(m: Manager, p: StuckPod): Promise<boolean> {
-  try {
-    await apiClient().delete(`${paths.pods(p.namespace)}/${encodeURIComponent(p.name)}`, {
-      uid: p.uid,
-    });
-    return true;
-  } catch (e) {
-    if (!isNotFound(e) && !isConflict(e))
-      Log.warn(
-        { manager: buildManagerKey(m), pod: `${p.namespace}/${p.name}`, error: describeError(e) },
-        "Cheiron could not delete a stuck Pod",
-      );
-    return false;
-  }
 }
 
 const memoryOf = (s: ManagerState): Memory => {
@@ -118,9 +70,15 @@ const memoryOf = (s: ManagerState): Memory => {
 /** The status fields from the last look (none when no Pod is stuck): no reads, so a flush never waits on Pods. */
 export function knownStuckPods(
   s: ManagerState,
-): Pick<ManagerStatus, "stuckPods" | "stuckPodNames"> {
+): Pick<ManagerStatus, "stuckPods" | "stuckPodNames" | "stuckPodReasons"> {
   const all = [...memoryOf(s).stuck.values()].flat();
-  return all.length ? { stuckPods: all.length, stuckPodNames: buildStuckPodNames(all) } : {};
+  if (all.length === 0) return {};
+  const reasons = buildStuckPodReasons(all);
+  return {
+    stuckPods: all.length,
+    stuckPodNames: buildStuckPodNames(all),
+    ...(reasons.length ? { stuckPodReasons: reasons } : {}),
+  };
 }
 
 /**
@@ -146,12 +104,11 @@ export async function refreshStuckPods(
     const nsMeta = cache.namespaces.get(undefined, ns);
     if (!nsMeta) return;
     try {
-      const pods = await readPods(ns);
+      const pods = await readLivePods(ns);
       const registries = buildSecretRegistries(m, ns, known);
       const stuck = pods.flatMap(p => {
         const sa = cache.serviceAccounts.get(ns, p.spec?.serviceAccountName || "default");
-        const expected = buildExpectedNames(m, nsMeta, p, sa, attachable[ns], registries);
-        return buildStuckPod(p, expected) ?? [];
+        return planStuckPod(m, nsMeta, p, sa, attachable[ns], registries) ?? [];
       });
       mem.stuck.set(ns, stuck);
       mem.checks.set(ns, { names: attachable[ns], stuck: stuck.length, at: now });
@@ -167,17 +124,8 @@ export async function refreshStuckPods(
     4,
   );
 
-  const deleted: StuckPod[] = [];
   const recreate = m.spec.recreateStuckPods === true && !m.spec.dryRun;
-  if (recreate) {
-    const rate = buildRecreateRate(m.spec.recreateStuckPodsPerMinute);
-    mem.bucket ??= new TokenBucket(rate, now);
-    const fresh = due.flatMap(ns => mem.stuck.get(ns) ?? []).filter(p => p.recreatable);
-    for (const p of fresh) {
-      if (!mem.bucket.take(Date.now(), rate)) break;
-      if (await deletePod(m, p)) deleted.push(p);
-    }
-  }
+  const deleted = recreate ? await recreatePods(m, mem, due, now) : [];
 
   const all = [...mem.stuck.values()].flat();
   const mode = m.spec.dryRun && m.spec.recreateStuckPods ? "dryRun" : recreate;
@@ -186,6 +134,30 @@ export async function refreshStuckPods(
   mem.reported = buildStuckSignature(all);
   scheduleRecheck(m, mem);
   return JSON.stringify(knownStuckPods(s)) !== before;
+}
+
+/**
+ * Deletes the stuck Pods of `due` namespaces whose replacement gets what they lack, owner by owner: all of one
+ * owner's at once (so a Deployment's replicas recover together), then that owner waits out its back-off.
+ */
+async function recreatePods(m: Manager, mem: Memory, due: string[], now: number) {
+  const rate = buildRecreateRate(m.spec.recreateStuckPodsPerMinute);
+  mem.bucket ??= new TokenBucket(rate, now);
+  const byOwner = new Map<string, StuckPod[]>();
+  for (const p of due.flatMap(ns => mem.stuck.get(ns) ?? []))
+    if (p.recreatable && p.owner && !p.blocked)
+      byOwner.set(p.owner, [...(byOwner.get(p.owner) ?? []), p]);
+  const deleted: StuckPod[] = [];
+  for (const [owner, pods] of byOwner) {
+    if (!backoff.allows(owner, Date.now()) || !mem.bucket.take(Date.now(), rate)) continue;
+    // Recorded before any await, so that another manager's check running meanwhile leaves this owner alone.
+    backoff.record(owner, Date.now());
+    for (const [i, p] of pods.entries()) {
+      if (i > 0 && !mem.bucket.take(Date.now(), rate)) break;
+      if (await deleteStuckPod(m, p)) deleted.push(p);
+    }
+  }
+  return deleted;
 }
 
 /** While stuck Pods are known, queue the manager's Pod check again once the re-check is due. */

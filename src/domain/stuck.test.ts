@@ -1,6 +1,5 @@
 import {
   buildExpectedNames,
-  buildRecreateRate,
   buildStuckPod,
   buildStuckPodNames,
   isRecreatable,
@@ -8,8 +7,8 @@ import {
   NamespaceCheck,
   PodView,
   selectNamespacesToCheck,
-  TokenBucket,
 } from "./stuck";
+import { buildRecreateRate, TokenBucket } from "./stuck-recreate";
 import { meta, namespacedManager } from "./test-fixtures";
 import type { ServiceAccountRef } from "./model";
 

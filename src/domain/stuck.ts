@@ -1,6 +1,6 @@
 // Stuck Pods: Pods waiting on an image pull (ErrImagePull, ImagePullBackOff) whose imagePullSecrets lack a Secret
 // their manager now provides, because they were created before it. Pure: src/controllers/stuck-pods.ts reads the
-// Pods, asks here which are stuck and when to look again, and deletes the recreatable ones.
+// Pods, asks here which are stuck and when to look again, and stuck-recreate.ts whether deleting one helps.
 import type { Manager, ObjectMeta, ServiceAccountRef } from "./model";
 import { buildDesiredReferences } from "./references";
 import { buildPodImageRegistries } from "./registry";
@@ -14,8 +14,8 @@ export const RECREATING_OWNERS: Record<string, string> = {
   Job: "batch",
 };
 export const MAX_STUCK_NAMES = 20;
-export const DEFAULT_RECREATE_PER_MINUTE = 10;
-export const MAX_RECREATE_PER_MINUTE = 100;
+/** A reason in status.stuckPodReasons has at most this many characters (the CRD's maxLength). */
+export const MAX_STUCK_REASON = 1024;
 /** A namespace with stuck Pods is read again at most this often. */
 export const STUCK_RECHECK_MS = 60_000;
 
@@ -32,7 +32,13 @@ export interface PodView {
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
     deletionTimestamp?: string;
-    ownerReferences?: { apiVersion?: string; kind?: string; controller?: boolean }[];
+    ownerReferences?: {
+      apiVersion?: string;
+      kind?: string;
+      name?: string;
+      uid?: string;
+      controller?: boolean;
+    }[];
   };
   spec?: {
     serviceAccountName?: string;
@@ -51,6 +57,10 @@ export interface StuckPod {
   recreatable: boolean;
   /** The manager's names the Pod lacks. */
   missing: string[];
+  /** Its controller's uid (the recreation back-off is per owner). */
+  owner?: string;
+  /** Why a new Pod from its template would lack them too (it is then never deleted); unset when it would not. */
+  blocked?: string;
 }
 
 /** Some container or init container waits with ErrImagePull or ImagePullBackOff. */
@@ -125,11 +135,17 @@ export function buildStuckPodNames(stuck: Pick<StuckPod, "namespace" | "name">[]
     .slice(0, MAX_STUCK_NAMES);
 }
 
-/** spec.recreateStuckPodsPerMinute, bounded to 1..MAX_RECREATE_PER_MINUTE (default DEFAULT_RECREATE_PER_MINUTE). */
-export function buildRecreateRate(value: unknown): number {
-  const n = typeof value === "number" && Number.isFinite(value) ? Math.floor(value) : NaN;
-  if (Number.isNaN(n)) return DEFAULT_RECREATE_PER_MINUTE;
-  return Math.min(MAX_RECREATE_PER_MINUTE, Math.max(1, n));
+/** Why stuck Pods are left in place although deleting them is asked for (blocked), sorted, at most MAX_STUCK_NAMES. */
+export function buildStuckPodReasons(stuck: StuckPod[]): { pod: string; reason: string }[] {
+  return stuck
+    .flatMap(p => (p.blocked ? [{ pod: `${p.namespace}/${p.name}`, reason: p.blocked }] : []))
+    .map(r =>
+      r.reason.length > MAX_STUCK_REASON
+        ? { ...r, reason: `${r.reason.slice(0, MAX_STUCK_REASON - 1)}…` }
+        : r,
+    )
+    .sort((a, b) => (a.pod < b.pod ? -1 : a.pod > b.pod ? 1 : 0))
+    .slice(0, MAX_STUCK_NAMES);
 }
 
 /** What the last check of one namespace saw. */
@@ -163,29 +179,4 @@ export function selectNamespacesToCheck(
     })
     .map(([ns]) => ns)
     .sort();
-}
-
-/** A token bucket: `perMinute` tokens a minute, at most `perMinute` at once. */
-export class TokenBucket {
-  private tokens: number;
-  private at: number;
-
-  constructor(
-    private perMinute: number,
-    now: number,
-  ) {
-    this.tokens = perMinute;
-    this.at = now;
-  }
-
-  /** Takes one token if there is one. A changed rate applies from now on. */
-  take(now: number, perMinute = this.perMinute): boolean {
-    this.perMinute = perMinute;
-    const elapsed = Math.max(0, now - this.at);
-    this.tokens = Math.min(perMinute, this.tokens + (elapsed * perMinute) / 60_000);
-    this.at = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
 }

@@ -18,6 +18,7 @@ const STATUS_FIELDS: Record<keyof ManagerStatus, true> = {
   pods: true,
   stuckPods: true,
   stuckPodNames: true,
+  stuckPodReasons: true,
   problems: true,
   problemCount: true,
   plan: true,

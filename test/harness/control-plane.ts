@@ -1,5 +1,6 @@
 // Starts a real local control plane: etcd -> kube-apiserver -> kube-controller-manager (serviceaccount,
-// namespace and garbage-collector controllers), on free 127.0.0.1 ports in a temporary folder.
+// namespace, garbage-collector, replicaset and deployment controllers), on free 127.0.0.1 ports in a temporary
+// folder. There is no node: Pods stay Pending, unscheduled.
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -145,7 +146,7 @@ export async function startControlPlane(binDir: string, opts: ControlPlaneOption
         `--kubeconfig=${cp.kubeconfig}`,
         `--authentication-kubeconfig=${cp.kubeconfig}`,
         `--authorization-kubeconfig=${cp.kubeconfig}`,
-        "--controllers=serviceaccount-controller,namespace-controller,garbage-collector-controller",
+        "--controllers=serviceaccount-controller,namespace-controller,garbage-collector-controller,replicaset-controller,deployment-controller",
         `--service-account-private-key-file=${join(pki, "sa.key")}`,
         `--root-ca-file=${cp.caFile}`,
         "--bind-address=127.0.0.1",

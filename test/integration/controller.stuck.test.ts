@@ -1,8 +1,8 @@
 // Stuck Pods: Pods created before their pull credentials arrived, waiting with ErrImagePull or ImagePullBackOff,
 // are reported in status and an Event; with spec.recreateStuckPods the ones a ReplicaSet controls are deleted (so
-// it recreates them with the references), a bare Pod never. The control plane has no kubelet and no ReplicaSet
-// controller: the test sets each Pod's status through the status subresource as a kubelet does, and owns a Pod by
-// a ReplicaSet object it creates itself.
+// it recreates them with the references) when a new Pod from the same template gets what they lack, a bare Pod
+// never. The control plane runs the real ReplicaSet and Deployment controllers but has no kubelet: the test sets
+// each Pod's status through the status subresource as a kubelet does.
 import { readFileSync } from "node:fs";
 import { MODULE_USER } from "../harness/control-plane";
 import {
@@ -16,54 +16,46 @@ import {
   manager,
   managerEvents,
   moduleWrites,
+  names,
   newNamespace,
   pullsOf,
   status,
   uid,
   waitGone,
 } from "./helpers";
-import { IMAGE, setPodStatus } from "./pod-status";
+import { IMAGE, podsOf, setPodStatus } from "./pod-status";
 
 const container = { name: "app", image: IMAGE };
 
-/** A ReplicaSet (no controller acts on it here), a Pod it controls, a bare Pod, and a Pod that runs. */
+/** A workload of `kind` (ReplicaSet or Deployment) with one replica labelled app=<name>. */
+const workload = (kind: "ReplicaSet" | "Deployment", name: string, podSpec: object = {}) => {
+  const labels = { app: name };
+  return JSON.stringify({
+    apiVersion: "apps/v1",
+    kind,
+    metadata: { name, labels },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [container], ...podSpec } },
+    },
+  });
+};
+
+/** A ReplicaSet and the Pod its controller made, a bare Pod, and a Pod that runs; the first two stuck. */
 async function stuckWorkloads(prefix: string) {
   const ns = await newNamespace(prefix);
   await eventually(() => kJson(["get", "sa", "default", "-n", ns]), 60_000);
-  const labels = { app: "web" };
-  await apply(
-    JSON.stringify({
-      apiVersion: "apps/v1",
-      kind: "ReplicaSet",
-      metadata: { name: "web", labels },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: labels },
-        template: { metadata: { labels }, spec: { containers: [container] } },
-      },
-    }),
-    ns,
-  );
-  const rs = await kJson(["get", "rs", "web", "-n", ns]);
-  const owned = `web-${uid()}`;
-  const pod = (name: string, extra: object = {}) =>
+  expect((await apply(workload("ReplicaSet", "web"), ns)).code).toBe(0);
+  const [made] = await podsOf(ns, "web");
+  const owned: string = made.metadata.name;
+  const pod = (name: string) =>
     JSON.stringify({
       apiVersion: "v1",
       kind: "Pod",
-      metadata: { name, ...extra },
+      metadata: { name },
       spec: { containers: [container] },
     });
-  const ownerReferences = [
-    {
-      apiVersion: "apps/v1",
-      kind: "ReplicaSet",
-      name: "web",
-      uid: rs.metadata.uid,
-      controller: true,
-      blockOwnerDeletion: true,
-    },
-  ];
-  expect((await apply(pod(owned, { labels, ownerReferences }), ns)).code).toBe(0);
   expect((await apply(pod("bare"), ns)).code).toBe(0);
   expect((await apply(pod("running"), ns)).code).toBe(0);
   await setPodStatus(ns, owned, "ErrImagePull");
@@ -105,11 +97,16 @@ describeCluster("controller: stuck Pods", () => {
     await eventually(async () => expect(await pullsOf(ns, "default")).toEqual(["ghcr"]));
 
     await waitGone(["pod", owned, "-n", ns]);
+    // The real ReplicaSet controller makes a new Pod; the ServiceAccount admission plugin gives it the reference.
+    const [replacement] = await podsOf(ns, "web");
+    expect(replacement.metadata.name).not.toBe(owned);
+    expect(names(replacement.spec.imagePullSecrets)).toEqual(["ghcr"]);
     const st = await eventually(async () => {
       const s = await status("ipsm", "pulls", ns);
       expect(s.stuckPods).toBe(2);
       return s;
     });
+    expect(st.stuckPodReasons).toBeUndefined();
     expect(st.stuckPodNames).toEqual([`${ns}/bare`, `${ns}/${owned}`].sort());
     expect(await getOrUndefined(["get", "pod", "bare", "-n", ns])).toBeDefined();
     expect(await getOrUndefined(["get", "pod", "running", "-n", ns])).toBeDefined();
@@ -164,6 +161,53 @@ describeCluster("controller: stuck Pods", () => {
     await waitGone(["pod", owned, "-n", ns]);
     expect(await getOrUndefined(["get", "pod", "bare", "-n", ns])).toBeDefined();
     expect(podDeletes(ns).map(e => e.objectRef?.name)).toEqual([owned]);
+    await k(["delete", "ipsm", "pulls", "-n", ns, "--wait=true", "--timeout=60s"]);
+  }, 120_000);
+
+  it("recreateStuckPods, mode ServiceAccount: a Deployment whose template lists its own imagePullSecrets keeps its stuck Pod, reported with why", async () => {
+    const ns = await newNamespace("stuck-own");
+    await eventually(() => kJson(["get", "sa", "default", "-n", ns]), 60_000);
+    const own = { imagePullSecrets: [{ name: "regcred" }] };
+    expect((await apply(workload("Deployment", "api", own), ns)).code).toBe(0);
+    const [made] = await podsOf(ns, "api");
+    const pod = `${ns}/${made.metadata.name}`;
+    expect(names(made.spec.imagePullSecrets)).toEqual(["regcred"]);
+    await setPodStatus(ns, made.metadata.name, "ImagePullBackOff");
+    await apply(
+      manager("ImagePullSecretManager", "pulls", {
+        secrets: [inline("ghcr")],
+        recreateStuckPods: true,
+      }),
+      ns,
+    );
+    await eventually(async () => expect(await pullsOf(ns, "default")).toEqual(["ghcr"]));
+
+    // Positive proof the module looked at it (status is written after that look's deletes): stuck, and why.
+    const st = await eventually(async () => {
+      const s = await status("ipsm", "pulls", ns);
+      expect(s.stuckPodNames).toEqual([pod]);
+      return s;
+    }, 30_000);
+    expect(podDeletes(ns).map(e => e.objectRef?.name)).toEqual([]);
+    expect(st.stuckPods).toBe(1);
+    expect(st.stuckPodReasons).toEqual([
+      {
+        pod,
+        reason: expect.stringMatching(
+          /^the Pod sets its own imagePullSecrets \(regcred\): a new Pod from this template would not get the ServiceAccount's entries .*use mode Pod$/,
+        ),
+      },
+    ]);
+    const warning = await eventually(async () => {
+      const e = (await managerEvents(ns, "pulls")).find(x => x.reason === "StuckPods");
+      expect(e).toBeDefined();
+      return e;
+    });
+    expect(warning.message).toContain(
+      `left in place: ${pod} (the Pod sets its own imagePullSecrets`,
+    );
+    const [still] = await podsOf(ns, "api");
+    expect(still.metadata.uid).toBe(made.metadata.uid);
     await k(["delete", "ipsm", "pulls", "-n", ns, "--wait=true", "--timeout=60s"]);
   }, 120_000);
 

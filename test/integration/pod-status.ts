@@ -1,6 +1,7 @@
 // What a kubelet reports for a Pod, set through the status subresource: the control plane of the tests has no
-// kubelet. Used by controller.stuck.test.ts and test/deployed/scenarios.ts.
-import { k } from "./helpers";
+// kubelet (its kube-controller-manager runs the ReplicaSet and Deployment controllers, so those make real Pods).
+// Used by controller.stuck.test.ts and test/deployed/scenarios.ts.
+import { eventually, k, kJson } from "./helpers";
 
 export const IMAGE = "ghcr.io/cheiron-test/private:1";
 
@@ -42,4 +43,14 @@ export async function setPodStatus(
     JSON.stringify(body),
   ]);
   expect(r.code).toBe(0);
+}
+
+/** The Pods labelled `app=<app>` (not being deleted), once there are `count` of them: what a ReplicaSet made. */
+export async function podsOf(ns: string, app: string, count = 1): Promise<any[]> {
+  return eventually(async () => {
+    const list = await kJson(["get", "pods", "-n", ns, "-l", `app=${app}`]);
+    const live = (list.items as any[]).filter(p => !p.metadata.deletionTimestamp);
+    expect(live).toHaveLength(count);
+    return live;
+  }, 60_000);
 }
