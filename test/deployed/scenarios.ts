@@ -18,7 +18,7 @@ import {
   uid,
   waitGone,
 } from "../integration/helpers";
-import { IMAGE, setPodStatus } from "../integration/pod-status";
+import { IMAGE, podsOf, setPodStatus } from "../integration/pod-status";
 import { forms } from "./checks";
 
 const USER = "deployed-user";
@@ -111,7 +111,7 @@ export async function clusterFanOut(c: Credentials) {
 export async function podMode(c: Credentials) {
   const ns = await newNamespace("pods");
   await eventually(() => kJson(["get", "sa", "default", "-n", ns]), 60_000);
-  // A Pod created before the credentials, controlled by a ReplicaSet (no controller acts on it here), stuck.
+  // A Pod created before the credentials by a ReplicaSet (the real replicaset controller runs), stuck.
   const labels = { app: "web" };
   const rsSpec = {
     replicas: 1,
@@ -127,22 +127,9 @@ export async function podMode(c: Credentials) {
     }),
     ns,
   );
-  const rs = await kJson(["get", "rs", "web", "-n", ns]);
-  const owner = {
-    apiVersion: "apps/v1",
-    kind: "ReplicaSet",
-    name: "web",
-    uid: rs.metadata.uid,
-    controller: true,
-  };
-  const stuck = {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: { name: "web-1", labels, ownerReferences: [owner] },
-    spec: rsSpec.template.spec,
-  };
-  await apply(JSON.stringify(stuck), ns);
-  await setPodStatus(ns, "web-1", "ErrImagePull");
+  const [stuck] = await podsOf(ns, "web");
+  expect(stuck.spec.imagePullSecrets).toBeUndefined();
+  await setPodStatus(ns, stuck.metadata.name, "ErrImagePull");
   const spec = {
     mode: "Pod",
     recreateStuckPods: true,
@@ -150,7 +137,10 @@ export async function podMode(c: Credentials) {
   };
   await apply(manager("ImagePullSecretManager", "pods", spec), ns);
   await eventually(() => c.secret(ns, "pod-pull"), 60_000);
-  await waitGone(["pod", "web-1", "-n", ns], 60_000);
+  await waitGone(["pod", stuck.metadata.name, "-n", ns], 60_000);
+  // Its replacement, made by the ReplicaSet after Cheiron deleted it, was admitted with the Secret.
+  const [replacement] = await podsOf(ns, "web");
+  expect(names(replacement.spec.imagePullSecrets)).toEqual(["pod-pull"]);
   const pod = {
     apiVersion: "v1",
     kind: "Pod",
@@ -162,7 +152,7 @@ export async function podMode(c: Credentials) {
   );
   expect(names(created.spec.imagePullSecrets)).toEqual(["pod-pull"]);
   await k(["label", "ns", ns, `recount=${uid()}`]);
-  await eventually(async () => expect((await status("ipsm", "pods", ns)).pods).toBe(1), 60_000);
+  await eventually(async () => expect((await status("ipsm", "pods", ns)).pods).toBe(2), 60_000);
   return ns;
 }
 
