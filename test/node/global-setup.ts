@@ -1,7 +1,7 @@
 // One cluster with a real node, three registries and one module (run as `pepr dev` runs it) for the whole node
 // project. A machine that cannot run a node (not root, no cgroups, ...) skips the project with the reason printed,
 // or fails the run when integration tests are required (CI or CHEIRON_REQUIRE_INTEGRATION, skip-policy.ts).
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { MODULE_ENV } from "../harness/env";
 import { snapshotModule, startModule } from "../harness/module";
@@ -19,7 +19,18 @@ export default async function globalSetup() {
   try {
     c = await startNodeCluster();
     const cwd = snapshotModule(c.cp.dir);
-    const module = await startModule(c.cp.moduleKubeconfig, c.cp.dir, { env: MODULE_ENV, cwd });
+    // spec.verify from the watcher: the private registries' certificates trusted, no spacing between checks.
+    const cas = join(c.cp.dir, "registries-ca.pem");
+    writeFileSync(
+      cas,
+      [c.a, c.b].map(r => readFileSync(r?.registry.caFile ?? "", "utf8")).join("\n"),
+    );
+    const env = {
+      ...MODULE_ENV,
+      NODE_EXTRA_CA_CERTS: cas,
+      CHEIRON_VERIFY_REGISTRY_SPACING_MS: "0",
+    };
+    const module = await startModule(c.cp.moduleKubeconfig, c.cp.dir, { env, cwd });
     globalThis.__cheironNode = { cluster: c, module };
     const state: NodeState = {
       kubeconfig: c.cp.kubeconfig,
