@@ -4,7 +4,7 @@
 // (containerd/), runc with seccomp (runc/, cgo, libseccomp linked statically), the CNI plugins bridge, host-local
 // and loopback (cni/), crane (crane/). runc needs libseccomp's headers and static library: taken from the system
 // when Debian's libseccomp-dev is installed, else fetched with `apt-get download libseccomp-dev` and unpacked
-// (`dpkg -x`) into the cache folder.
+// (`dpkg -x`) into the cache folder; gcc, pkg-config and libc6-dev are installed with apt-get when missing (as root).
 //   CHEIRON_NODE_CACHE  overrides the cache root (default ~/.cache/cheiron/node)
 // Prints the bin folder as its last line. Run with `npm run node:build` (tsx).
 import { spawnSync } from "node:child_process";
@@ -52,7 +52,36 @@ function findStaticLib(root: string): string | undefined {
  * The environment for `go build` of runc with seccomp: pkg-config pointed at a libseccomp-dev, the system's when
  * installed, else one unpacked from Debian's package into the cache.
  */
+/**
+ * The C toolchain cgo needs for runc (gcc, the static libc of libc6-dev, pkg-config): a fresh Debian image may lack
+ * them. As root they are installed from Debian's packages; otherwise the error says what to install.
+ */
+function ensureCgoTools() {
+  const missing = [
+    ["gcc", "gcc"],
+    ["pkg-config", "pkg-config"],
+  ].filter(([cmd]) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status !== 0);
+  const libc = [
+    "/usr/lib/x86_64-linux-gnu/libc.a",
+    "/usr/lib/aarch64-linux-gnu/libc.a",
+    "/usr/lib/libc.a",
+  ];
+  const pkgs = [
+    ...missing.map(([, pkg]) => pkg),
+    ...(libc.some(f => existsSync(f)) ? [] : ["libc6-dev"]),
+  ];
+  if (pkgs.length === 0) return;
+  const hint = `runc is built with cgo (seccomp) and needs ${pkgs.join(", ")}: install ${pkgs.length > 1 ? "them" : "it"} (apt-get install ${pkgs.join(" ")}) and run again`;
+  if (process.getuid?.() !== 0) throw new Error(`[${TAG}] ${hint}`);
+  console.log(`[${TAG}] apt-get install -y ${pkgs.join(" ")}`);
+  const install = () =>
+    sh("apt-get", ["install", "-y", "--no-install-recommends", ...pkgs], cacheRoot());
+  if (!install() && !(sh("apt-get", ["update"], cacheRoot()) && install()))
+    throw new Error(`[${TAG}] ${hint}`);
+}
+
 function seccompEnv(): NodeJS.ProcessEnv {
+  ensureCgoTools();
   const env: NodeJS.ProcessEnv = { CGO_ENABLED: "1" };
   const sys = spawnSync("pkg-config", ["--variable=libdir", "libseccomp"], { encoding: "utf8" });
   if (sys.status === 0 && existsSync(join(sys.stdout.trim(), "libseccomp.a"))) return env;
