@@ -63,5 +63,15 @@ module.exports = {
       testMatch: ["<rootDir>/test/faults/**/*.test.ts"],
       setupFilesAfterEnv: ["<rootDir>/test/harness/jest-setup.ts"],
     },
+    // A real node (kubelet, containerd, runc) pulling private images from local registries (issue 23,
+    // test/harness/node-cluster.ts). Runs on the host's network, one file at a time: npm run test:node.
+    {
+      ...common,
+      displayName: "node",
+      testMatch: ["<rootDir>/test/node/**/*.test.ts"],
+      globalSetup: "<rootDir>/test/node/global-setup.ts",
+      globalTeardown: "<rootDir>/test/node/global-teardown.ts",
+      setupFilesAfterEnv: ["<rootDir>/test/node/jest-setup.ts"],
+    },
   ],
 };

@@ -9,13 +9,18 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 
 const envDir = resolve(__dirname, "../test/k8s-env");
-const K8S_VERSION = "v1.37.2";
+export const K8S_VERSION = "v1.37.2";
 
-/** `<root>/<version>-<first 16 hex of sha256(go.sum)>/bin`: a new go.sum means a new folder. */
-export function goCacheBinDir(recipeDir: string, root: string, version: string): string {
-  const sum = readFileSync(join(recipeDir, "go.sum"));
-  const key = createHash("sha256").update(sum).digest("hex").slice(0, 16);
-  return join(root, `${version}-${key}`, "bin");
+/**
+ * `<root>/<version>-<first 16 hex of sha256(go.sum)>/bin`: a new go.sum means a new folder. A recipe made of
+ * several modules passes their folders; the key then hashes their go.sum files in that order.
+ */
+export function goCacheBinDir(recipeDir: string | string[], root: string, version: string): string {
+  const hash = createHash("sha256");
+  for (const dir of typeof recipeDir === "string" ? [recipeDir] : recipeDir) {
+    hash.update(readFileSync(join(dir, "go.sum")));
+  }
+  return join(root, `${version}-${hash.digest("hex").slice(0, 16)}`, "bin");
 }
 
 /** The version a recipe's go.mod requires for a module path, e.g. "v3.22.0". `tag` names the recipe in errors. */
@@ -33,7 +38,8 @@ export function k8sBinDir(): string {
 }
 
 const [major, minor] = K8S_VERSION.slice(1).split(".");
-const versionFlags = [
+/** The -ldflags that make a Kubernetes binary report K8S_VERSION. */
+export const versionFlags = [
   `-X k8s.io/component-base/version.gitVersion=${K8S_VERSION}`,
   `-X k8s.io/component-base/version.gitMajor=${major}`,
   `-X k8s.io/component-base/version.gitMinor=${minor}`,
@@ -54,7 +60,13 @@ const targets: GoTarget[] = [
 /** [binary name, Go package, extra -ldflags]. */
 export type GoTarget = [string, string, string];
 
-function run(tag: string, cwd: string, step: string, args: string[]) {
+function run(
+  tag: string,
+  cwd: string,
+  step: string,
+  args: string[],
+  extraEnv: NodeJS.ProcessEnv = {},
+) {
   const t0 = Date.now();
   console.log(`[${tag}] ${step} ...`);
   const env = {
@@ -62,6 +74,7 @@ function run(tag: string, cwd: string, step: string, args: string[]) {
     GOTOOLCHAIN: "local",
     CGO_ENABLED: "0",
     GOFLAGS: "-buildvcs=false",
+    ...extraEnv,
   };
   const r = spawnSync("go", args, { cwd, env, stdio: "inherit" });
   if (r.error) throw new Error(`[${tag}] cannot run go (${r.error.message}): install Go >= 1.26`);
@@ -71,9 +84,16 @@ function run(tag: string, cwd: string, step: string, args: string[]) {
 
 /**
  * Builds the targets of the Go module recipe in `recipeDir` into `bin` (static, -trimpath, the local
- * toolchain) unless they are there already; returns `bin`. `tag` prefixes the log lines.
+ * toolchain) unless they are there already; returns `bin`. `tag` prefixes the log lines. `env` is added to the
+ * go command's environment (e.g. CGO_ENABLED=1 and build tags in GOFLAGS for a cgo target).
  */
-export function buildGoTools(tag: string, recipeDir: string, bin: string, targets: GoTarget[]) {
+export function buildGoTools(
+  tag: string,
+  recipeDir: string,
+  bin: string,
+  targets: GoTarget[],
+  env: NodeJS.ProcessEnv = {},
+) {
   const missing = targets.filter(([name]) => !existsSync(join(bin, name)));
   if (missing.length === 0) {
     console.log(`[${tag}] cached: ${bin}`);
@@ -82,19 +102,17 @@ export function buildGoTools(tag: string, recipeDir: string, bin: string, target
   const t0 = Date.now();
   mkdirSync(bin, { recursive: true });
   run(tag, recipeDir, "go version", ["version"]);
-  run(tag, recipeDir, "module resolution (go mod download)", ["mod", "download"]);
+  run(tag, recipeDir, "module resolution (go mod download)", ["mod", "download"], env);
   for (const [name, pkg, ldflags] of missing) {
     const tmp = join(bin, `.${name}.tmp`);
     rmSync(tmp, { force: true });
-    run(tag, recipeDir, `build ${name}`, [
-      "build",
-      "-trimpath",
-      "-ldflags",
-      `-s -w ${ldflags}`.trim(),
-      "-o",
-      tmp,
-      pkg,
-    ]);
+    run(
+      tag,
+      recipeDir,
+      `build ${name}`,
+      ["build", "-trimpath", "-ldflags", `-s -w ${ldflags}`.trim(), "-o", tmp, pkg],
+      env,
+    );
     renameSync(tmp, join(bin, name));
   }
   writeFileSync(join(bin, "..", "built-at"), new Date().toISOString() + "\n");

@@ -72,6 +72,10 @@ export interface ControlPlaneOptions {
   apiserverArgs?: string[];
   /** Users whose every request (reads included) the audit log records, e.g. a ServiceAccount's. */
   auditUsers?: string[];
+  /** More kube-controller-manager flags; a second `--controllers=...` adds to the default list (test/harness/node-cluster.ts). */
+  controllerManagerArgs?: string[];
+  /** More static tokens (token-auth-file lines: token, user, uid, "groups"), e.g. a kubelet's. */
+  tokens?: { token: string; user: string; groups: string[] }[];
 }
 
 export async function startControlPlane(binDir: string, opts: ControlPlaneOptions = {}) {
@@ -89,7 +93,10 @@ export async function startControlPlane(binDir: string, opts: ControlPlaneOption
     const moduleToken = randomBytes(24).toString("hex");
     writeFileSync(
       join(pki, "tokens.csv"),
-      `${cp.adminToken},admin,admin,"system:masters"\n${moduleToken},${MODULE_USER},${MODULE_USER},"system:masters"\n`,
+      `${cp.adminToken},admin,admin,"system:masters"\n${moduleToken},${MODULE_USER},${MODULE_USER},"system:masters"\n` +
+        (opts.tokens ?? [])
+          .map(t => `${t.token},${t.user},${t.user},"${t.groups.join(",")}"\n`)
+          .join(""),
     );
     writeFileSync(join(dir, "audit-policy.yaml"), auditPolicy(opts.auditUsers ?? []));
     cp.auditLog = join(dir, "audit.log");
@@ -152,6 +159,7 @@ export async function startControlPlane(binDir: string, opts: ControlPlaneOption
         "--bind-address=127.0.0.1",
         "--secure-port=0",
         "--leader-elect=false",
+        ...(opts.controllerManagerArgs ?? []),
       ]),
     );
     const caPem = readFileSync(cp.caFile);
@@ -187,7 +195,12 @@ export async function restartApiserver(cp: ControlPlane) {
   await apiserverReady(cp, 120_000);
 }
 
-async function waitFor(what: string, timeoutMs: number, procs: Proc[], ok: () => Promise<boolean>) {
+export async function waitFor(
+  what: string,
+  timeoutMs: number,
+  procs: Proc[],
+  ok: () => Promise<boolean>,
+) {
   const deadline = Date.now() + timeoutMs;
   let last = "none";
   while (Date.now() < deadline) {

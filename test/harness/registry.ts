@@ -21,7 +21,7 @@ export interface TestRegistry {
   close(): Promise<void>;
 }
 
-function writeConfig(dir: string, port: number, tls: LoopbackCert): string {
+function writeConfig(dir: string, port: number, tls: LoopbackCert, auth: boolean): string {
   const file = join(dir, "config.yml");
   const config = [
     "version: 0.1",
@@ -36,17 +36,19 @@ function writeConfig(dir: string, port: number, tls: LoopbackCert): string {
     "  tls:",
     `    certificate: ${tls.certFile}`,
     `    key: ${tls.keyFile}`,
-    "auth:",
-    "  htpasswd:",
-    "    realm: cheiron-test",
-    `    path: ${join(dir, "htpasswd")}`,
+    ...(auth
+      ? ["auth:", "  htpasswd:", "    realm: cheiron-test", `    path: ${join(dir, "htpasswd")}`]
+      : []),
     "",
   ].join("\n");
   writeFileSync(file, config);
   return file;
 }
 
-/** Starts a registry whose only user is `users` (name -> password, stored bcrypt-hashed). */
+/**
+ * Starts a registry whose only users are `users` (name -> password, stored bcrypt-hashed); with none, a registry
+ * anyone may pull from and push to (the node tests' sandbox image).
+ */
 export async function startTestRegistry(users: Record<string, string>): Promise<TestRegistry> {
   const bin = buildRegistry();
   const dir = mkdtempSync(join(tmpdir(), "cheiron-registry-"));
@@ -55,7 +57,8 @@ export async function startTestRegistry(users: Record<string, string>): Promise<
   const tls = makeLoopbackCert(dir, "registry");
   const lines = Object.entries(users).map(([u, p]) => `${u}:${hashSync(p, 5)}`);
   writeFileSync(join(dir, "htpasswd"), lines.join("\n") + "\n");
-  const config = writeConfig(dir, port, tls);
+  const auth = Object.keys(users).length > 0;
+  const config = writeConfig(dir, port, tls, auth);
   const env = { ...process.env, OTEL_TRACES_EXPORTER: "none", OTEL_SDK_DISABLED: "true" };
   let proc: Proc | undefined;
   let runs = 0;
@@ -65,12 +68,12 @@ export async function startTestRegistry(users: Record<string, string>): Promise<
     dir,
     async start() {
       proc = startProc(`registry-${++runs}`, bin, dir, ["serve", config], { env });
-      // Ready when /v2/ asks for credentials (401).
+      // Ready when /v2/ asks for credentials (401), or answers (200) when it asks for none.
       for (let i = 0; ; i++) {
         const reply = await httpsGet(`https://${reg.host}/v2/`, { ca: tls.cert }).catch(
           () => undefined,
         );
-        if (reply?.status === 401) return;
+        if (reply?.status === (auth ? 401 : 200)) return;
         if (proc.exitCode !== null || i >= 300)
           throw new Error(`the registry did not start\n${proc.tail()}`);
         await sleep(100);
