@@ -1,11 +1,15 @@
 // Issue 11 #9: before, enqueue() cleared a failing key's backoff timer, so every event re-ran it at once (each
 // time with a Warning Event), and a run that never ended held its worker forever. A run that ignores its
 // cancellation: queue.deadline.test.ts.
+// Time is the subject here, so it is jest's fake clock (timers, setImmediate and Date), advanced by hand.
 import { WorkQueue } from "./queue";
 
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+const sleep = (ms: number) => jest.advanceTimersByTimeAsync(ms);
 
 describe("WorkQueue backoff and deadlines", () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
   it("an event while a failed key waits for its backoff does not run it early", async () => {
     const runs: number[] = [];
     const t0 = Date.now();
@@ -23,12 +27,15 @@ describe("WorkQueue backoff and deadlines", () => {
     for (let i = 0; i < 5; i++) q.enqueue("k"); // events arriving during the backoff
     await sleep(50);
     expect(runs).toHaveLength(1);
-    await sleep(400);
+    await sleep(190); // 290 ms after the first run: its 300 ms backoff has not passed
+    expect(runs).toHaveLength(1);
+    await sleep(20);
     expect(runs).toHaveLength(2);
-    expect(runs[1]).toBeGreaterThanOrEqual(290);
+    expect(runs[1]).toBeGreaterThanOrEqual(300);
   });
 
   it("a key that succeeds again is enqueued at once by events", async () => {
+    jest.useRealTimers(); // no time involved: idle() is awaited
     let n = 0;
     const q = new WorkQueue({
       concurrency: 1,
