@@ -21,9 +21,9 @@ import {
   createServiceAccount,
   ours,
   podJson,
-  sleep,
   STAMP,
 } from "./admission-helpers";
+import { proveReconciled } from "./proofs";
 
 describeCluster("admission: ServiceAccounts and Pods through the apiserver", () => {
   it("kubectl create sa returns the references, to Secrets that exist; dry-run changes nothing", async () => {
@@ -44,12 +44,15 @@ describeCluster("admission: ServiceAccounts and Pods through the apiserver", () 
     expect(dry.webhook).toBe("mutated");
     expect(names(dry.obj.imagePullSecrets)).toEqual(["adm-regcred"]);
     expect(dry.obj.metadata.annotations).toEqual(ours("adm-regcred", `ipsm.${ns}.pull`));
-    await sleep(2000);
     expect(await getOrUndefined(["get", "sa", dry.name, "-n", ns])).toBeUndefined();
+    // The module reconciled this namespace after the dry run (it had to recreate its Secret), and wrote nothing
+    // for the dry-run object: neither at admission nor in that later reconcile.
+    await proveReconciled(ns, "adm-regcred");
     const writes = moduleWrites(
       e => e.objectRef?.namespace === ns && e.objectRef?.name === dry.name,
     );
     expect(writes).toEqual([]);
+    expect(await getOrUndefined(["get", "sa", dry.name, "-n", ns])).toBeUndefined();
   });
 
   it("Pod mode: a Pod keeps its own references and gains ours; ServiceAccounts are left alone", async () => {

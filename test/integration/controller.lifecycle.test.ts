@@ -1,7 +1,9 @@
-// Lifecycle: Orphan deletion, opt-out added later, dry-run, a failed write retried with no new event, drift
+// Lifecycle: Orphan deletion, opt-out added later, dry-run, a failed write retried with no new watch event, drift
 // that no watch triggers staying while the resync is off, and a target namespace deleted mid-way.
 import {
   apply,
+  AuditEvent,
+  auditWrites,
   describeCluster,
   eventually,
   getOrUndefined,
@@ -12,6 +14,7 @@ import {
   moduleWrites,
   moduleQuietIn,
   managerEvents,
+  moduleLog,
   names,
   pullsOf,
   newNamespace,
@@ -19,6 +22,9 @@ import {
   status,
   uid,
 } from "./helpers";
+import { MODULE_USER } from "../harness/control-plane";
+import { createServiceAccount } from "./admission-helpers";
+import { reconcileCounts } from "./proofs";
 
 const condition = (st: any, type: string) => st.conditions?.find((c: any) => c.type === type);
 
@@ -74,8 +80,10 @@ describeCluster("controller: lifecycle", () => {
       );
       expect(condition(st, "Ready").reason).toBe("DryRun");
     });
-    const created = JSON.parse((await k(["create", "sa", "late", "-n", ns, "-o", "json"])).stdout);
-    expect(created.imagePullSecrets).toBeUndefined();
+    // The webhook answered and left it alone (a webhook that failed open would leave it alone as well).
+    const created = await createServiceAccount(ns, "late");
+    expect(created.webhook).toBe("unchanged");
+    expect(created.obj.imagePullSecrets).toBeUndefined();
     expect(await getOrUndefined(["get", "secret", "planned", "-n", ns])).toBeUndefined();
     const writes = moduleWrites(
       e =>
@@ -87,7 +95,7 @@ describeCluster("controller: lifecycle", () => {
     expect(events.map((e: any) => e.reason)).toContain("DryRun");
   });
 
-  it("a write that is refused for a while succeeds later through the retry, with no new event", async () => {
+  it("a write that is refused for a while succeeds later through the retry, with no new watch event", async () => {
     const ns = await newNamespace("retry");
     const blocked = `blocked-${uid()}`;
     const policy = `deny-${blocked}`;
@@ -132,17 +140,29 @@ spec:
     // Issue 11 #2: while the Secret cannot be created here, nothing references it here, and there is no
     // attach/detach loop between admission and the controller (before: admission referenced every inline
     // name, and re-added each detach of the controller on every retry).
-    await k(["create", "sa", "late", "-n", ns]);
+    const late = await createServiceAccount(ns, "late");
+    expect(late.webhook).toBe("unchanged");
     expect(await pullsOf(ns, "late")).toEqual([]);
     expect(await pullsOf(ns, "default")).toEqual([]);
-    const saWrites = () =>
-      moduleWrites(
-        e => e.objectRef?.resource === "serviceaccounts" && e.objectRef?.namespace === ns,
-      ).length;
-    const before = saWrites();
-    await new Promise(r => setTimeout(r, 5000));
-    expect(saWrites() - before).toBe(0);
+    // While the module goes on retrying the refused create (two more attempts in the audit log), it writes no
+    // ServiceAccount here.
+    const since = new Date().toISOString();
+    const inNs = (e: AuditEvent) => e.objectRef?.namespace === ns && e.stageTimestamp > since;
+    await eventually(async () => {
+      const refused = moduleWrites(
+        e =>
+          inNs(e) &&
+          e.verb === "create" &&
+          e.objectRef?.name === blocked &&
+          (e.responseStatus?.code ?? 0) >= 400,
+      );
+      expect(refused.length).toBeGreaterThanOrEqual(2);
+    }, 30_000);
+    expect(moduleWrites(e => inNs(e) && e.objectRef?.resource === "serviceaccounts")).toEqual([]);
 
+    // The policy is no object the module watches: the recovery comes from the backoff alone, with no write by
+    // anyone else to anything the module watches in between.
+    const lifted = new Date().toISOString();
     await k(["delete", "validatingadmissionpolicybinding", policy]);
     await k(["delete", "validatingadmissionpolicy", policy]);
     await eventually(async () => {
@@ -151,6 +171,15 @@ spec:
       expect(condition(st, "Ready").status).toBe("True");
       expect(await pullsOf(ns, "default")).toEqual([blocked]);
     }, 30_000);
+    const watched = ["secrets", "serviceaccounts", "namespaces", "imagepullsecretmanagers"];
+    const byOthers = auditWrites(
+      e =>
+        e.stageTimestamp > lifted &&
+        e.user?.username !== MODULE_USER &&
+        watched.includes(e.objectRef?.resource ?? "") &&
+        (e.objectRef?.namespace === ns || e.objectRef?.name === ns),
+    );
+    expect(byOthers).toEqual([]);
   });
 
   // Issue 11 #12: the suite's module runs with the resync off (CHEIRON_RESYNC_SECONDS=3600), so the repairs the
@@ -158,8 +187,11 @@ spec:
   // status edited by hand) stays. test/integration/resync.test.ts shows the resync alone repairing it.
   it("with the resync off, drift that no watch triggers stays (the resync test repairs it)", async () => {
     const ns = await newNamespace("noresync");
+    const witness = await newNamespace("noresync-witness");
     await apply(manager("ImagePullSecretManager", "steady", { secrets: [inline("steady")] }), ns);
+    await apply(manager("ImagePullSecretManager", "witness", { secrets: [inline("w1")] }), witness);
     await eventually(async () => expect((await status("ipsm", "steady", ns)).secrets).toBe(1));
+    await eventually(async () => expect(await pullsOf(witness, "default")).toEqual(["w1"]));
     // The reconcile's own trail (the default ServiceAccount arriving, the echo of its writes) may still flush
     // status once more: edit it only after the module has been quiet there.
     await moduleQuietIn(ns);
@@ -174,9 +206,12 @@ spec:
       "-p",
       '{"status":{"secrets":99}}',
     ]);
-    await new Promise(r => setTimeout(r, 10_000));
+    // Proof that the module received that edit: a later change on the same watch (every namespace's
+    // ImagePullSecretManagers come through one) has been acted on, so the edit came before it.
+    await apply(manager("ImagePullSecretManager", "witness", { secrets: [inline("w2")] }), witness);
+    await eventually(async () => expect(await pullsOf(witness, "default")).toEqual(["w2"]));
     expect((await status("ipsm", "steady", ns)).secrets).toBe(99);
-  }, 30_000);
+  }, 60_000);
 
   it("a target namespace deleted mid-way is not an error", async () => {
     const ns = await newNamespace("gone");
@@ -185,7 +220,32 @@ spec:
       ns,
     );
     await eventually(() => kJson(["get", "secret", "b", "-n", ns]));
+    const logFrom = moduleLog().length;
+    const before = await reconcileCounts();
+    const deleting = new Date().toISOString();
     await k(["delete", "ns", ns, "--wait=true", "--timeout=60s"]);
     expect(await getOrUndefined(["get", "ns", ns])).toBeUndefined();
+    // The module saw the deletion: the namespace could only go once the module released its finalizer on the
+    // manager, and it reconciled since.
+    const released = moduleWrites(
+      e =>
+        e.stageTimestamp > deleting &&
+        e.objectRef?.resource === "imagepullsecretmanagers" &&
+        e.objectRef?.namespace === ns &&
+        e.verb === "patch",
+    );
+    expect(released.length).toBeGreaterThan(0);
+    const after = await eventually(async () => {
+      const c = await reconcileCounts();
+      expect(c.reconciles).toBeGreaterThan(before.reconciles);
+      return c;
+    });
+    // Not an error: no failed reconcile counted, no warning of the module's about that namespace.
+    expect(after.errors - before.errors).toBe(0);
+    const warnings = moduleLog()
+      .slice(logFrom)
+      .split("\n")
+      .filter(l => l.includes(ns) && /"level":\s*[45]0|\b(WARN|ERROR)\b/.test(l));
+    expect(warnings).toEqual([]);
   });
 });

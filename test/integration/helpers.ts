@@ -95,20 +95,20 @@ export interface AuditEvent {
   stageTimestamp: string;
 }
 
-/** The module's own writes recorded by the apiserver's audit log (the module runs as MODULE_USER). */
-export function moduleWrites(filter: (e: AuditEvent) => boolean = () => true): AuditEvent[] {
+/** Everyone's writes recorded by the apiserver's audit log. */
+export function auditWrites(filter: (e: AuditEvent) => boolean = () => true): AuditEvent[] {
   const file = process.env.CHEIRON_IT_AUDIT ?? "";
   return readFileSync(file, "utf8")
     .split("\n")
     .filter(Boolean)
     .map(l => JSON.parse(l) as AuditEvent)
-    .filter(
-      e =>
-        e.user?.username === MODULE_USER &&
-        ["create", "update", "patch", "delete"].includes(e.verb),
-    )
+    .filter(e => ["create", "update", "patch", "delete"].includes(e.verb))
     .filter(filter);
 }
+
+/** The module's own writes recorded by the apiserver's audit log (the module runs as MODULE_USER). */
+export const moduleWrites = (filter: (e: AuditEvent) => boolean = () => true) =>
+  auditWrites(e => e.user?.username === MODULE_USER && filter(e));
 
 /** Resolves once the module has written nothing in namespace `ns` (a namespaced manager's status too) for quietMs. */
 export async function moduleQuietIn(ns: string, quietMs = 1500, timeoutMs = 20_000) {
