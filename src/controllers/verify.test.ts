@@ -5,12 +5,18 @@ import { clusterManager, namespacedManager } from "../domain/test-fixtures";
 import type { WatcherCache } from "./cache";
 import type { ManagerState } from "./report";
 import { startCredentialChecks } from "./verify";
+import { withSignal } from "../k8s/cancel";
 
 jest.mock("pepr", () => ({ Log: { info: jest.fn(), warn: jest.fn() } }));
 jest.mock("../k8s/report", () => ({ emitEvent: jest.fn(async () => undefined) }));
 jest.mock("../metrics", () => ({ metrics: { credentialChecked: jest.fn() } }));
+/** The cancellation signal each registry check ran under (src/k8s/cancel.ts). */
+const signalsSeen: (AbortSignal | undefined)[] = [];
 jest.mock("../k8s/registry-check", () => ({
-  checkRegistryCredential: jest.fn(async () => ({ result: "Valid", message: "ok" })),
+  checkRegistryCredential: jest.fn(async () => {
+    signalsSeen.push(jest.requireActual("../k8s/cancel").currentSignal());
+    return { result: "Valid", message: "ok" };
+  }),
 }));
 /** The hosts planChecks was given as contacted, at each call. */
 const contactedSeen: string[][] = [];
@@ -61,5 +67,20 @@ describe("startCredentialChecks: the contacted hosts", () => {
       jest.advanceTimersByTime(20_000);
     }
     expect(Math.max(...contactedSeen.map(seen => seen.length))).toBeLessThanOrEqual(3);
+  });
+});
+
+describe("startCredentialChecks: the run that starts them", () => {
+  beforeEach(() => jest.useFakeTimers({ now: 1000 * 86_400_000 }));
+  afterEach(() => jest.useRealTimers());
+
+  it("does not hand its cancellation signal to the checks, which outlive it", async () => {
+    const run = new AbortController();
+    signalsSeen.length = 0;
+    withSignal(run.signal, () =>
+      startCredentialChecks(cache, verifying("z", "z.io"), {} as ManagerState),
+    );
+    await jest.advanceTimersByTimeAsync(0);
+    expect(signalsSeen).toEqual([undefined]);
   });
 });

@@ -31,6 +31,7 @@ import {
 } from "../domain/verify-credentials";
 import { buildVerifyPolicy, VerifyPolicy } from "../domain/verify-policy";
 import { checkRegistryCredential } from "../k8s/registry-check";
+import { withSignal } from "../k8s/cancel";
 import { emitEvent } from "../k8s/report";
 import { metrics } from "../metrics";
 import { settings } from "../settings";
@@ -110,7 +111,10 @@ export function startCredentialChecks(cache: WatcherCache, m: Manager, s: Manage
   mem.running = true;
   plan.due.forEach(c => contacted.set(buildRegistryEndpoint(c.registry).host, now));
   const policy = buildVerifyPolicy(m.kind, current);
-  void Promise.all(plan.due.map(c => checkOne(m, mem, c, timeout, policy)))
+  // The checks outlive the run that starts them: they are not cancelled with it (src/k8s/cancel.ts).
+  void withSignal(undefined, () =>
+    Promise.all(plan.due.map(c => checkOne(m, mem, c, timeout, policy))),
+  )
     .catch(e => Log.warn({ manager: key, error: String(e) }, "Cheiron credential checks failed"))
     .finally(() => {
       mem.running = false;
