@@ -6,7 +6,7 @@
 // It runs the start script's no-node path (CHEIRON_START_NODE=false): a node's kubepods cgroups, sysctls and
 // fixed paths belong to the whole machine, not to this test's network namespace, so a node here would collide with
 // the node project's or another run's node. The node path of `npm start` is the node project's own cluster
-// (test/harness/node-cluster.ts), tried by hand (docs/benchmarks.md has the commands).
+// (test/harness/node-cluster.ts); npm start with it was tried by hand (README, `npm start`).
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
