@@ -1,7 +1,9 @@
 // `npm start`: run Cheiron against the cluster of the current kubeconfig if it answers; otherwise build
 // (first time only) and start the local control plane. Installs the CRDs, runs the module as `pepr dev`
 // does, prints how to reach it, echoes Cheiron's own log lines (prefixed `[cheiron] `, scripts/log-echo.ts) and
-// stops everything on Ctrl-C.
+// stops everything on Ctrl-C. Where the machine allows it the local cluster has a real node and a registry with
+// a private image, and it prints a Deployment and a manager to try (scripts/start-node.ts); where not, one line
+// says why.
 import { mkdtempSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +13,8 @@ import { startModule, stopModule, RunningModule } from "../test/harness/module";
 import { MODULE_ENV } from "../test/harness/env";
 import { httpsGet } from "../test/harness/proc";
 import { echoCheironLog } from "./log-echo";
+import { NodeCluster, stopNodeCluster } from "../test/harness/node-cluster";
+import { TRY_NAMESPACE, tryStartNodeCluster, writeTryFiles } from "./start-node";
 
 async function currentClusterAnswers(): Promise<string | undefined> {
   const file = process.env.KUBECONFIG || join(homedir(), ".kube", "config");
@@ -29,6 +33,7 @@ async function currentClusterAnswers(): Promise<string | undefined> {
 
 async function main() {
   let cp: ControlPlane | undefined;
+  let cluster: NodeCluster | undefined;
   let mod: RunningModule | undefined;
   let stopping = false;
   const echo = { stop: () => {} };
@@ -38,8 +43,17 @@ async function main() {
     echo.stop();
     console.log("\n[start] stopping ...");
     if (mod) await stopModule(mod);
-    if (cp) await stopControlPlane(cp);
-    console.log("[start] stopped: no process left behind");
+    if (cluster) {
+      try {
+        await stopNodeCluster(cluster);
+      } catch (e) {
+        console.error(e instanceof Error ? e.message : e);
+        process.exit(1);
+      }
+    } else if (cp) await stopControlPlane(cp);
+    console.log(
+      `[start] stopped: no process left behind${cluster ? " (and nothing of the node: checked)" : ""}`,
+    );
     process.exit(code);
   };
   process.on("SIGINT", () => void stop(0));
@@ -58,7 +72,14 @@ async function main() {
     );
     const bin = buildK8s();
     process.env.CHEIRON_K8S_BIN = bin;
-    cp = await startControlPlane(bin);
+    const node = await tryStartNodeCluster();
+    if (typeof node === "string") {
+      console.log(`[start] no node: ${node}; the local cluster runs no Pods`);
+      cp = await startControlPlane(bin);
+    } else {
+      cluster = node;
+      cp = node.cp;
+    }
     kubeconfig = cp.kubeconfig;
     workDir = cp.dir;
   }
@@ -76,7 +97,7 @@ Cheiron is running (module log: ${mod.proc.logFile}; Cheiron's own lines follow,
   kubeconfig: ${kubeconfig}
   try:        ${kubectl} --kubeconfig ${kubeconfig} apply -n default -f samples/seed-example.yaml
               ${kubectl} --kubeconfig ${kubeconfig} get ipsm,secrets,sa -n default
-Press Ctrl-C to stop everything.`);
+${cluster ? tryLines(kubectl, kubeconfig, cluster) : ""}Press Ctrl-C to stop everything.`);
   echo.stop = echoCheironLog(mod.proc.logFile, line => console.log(line));
   mod.proc.child.on("exit", code => {
     if (!stopping) {
@@ -84,6 +105,17 @@ Press Ctrl-C to stop everything.`);
       void stop(1);
     }
   });
+}
+
+function tryLines(kubectl: string, kubeconfig: string, c: NodeCluster): string {
+  const files = writeTryFiles(c);
+  const k = `${kubectl} --kubeconfig ${kubeconfig}`;
+  return `  node:       cheiron-node (a real kubelet), a private image at ${c.a?.image}
+  then:       ${k} apply -f ${files.deployment}
+              ${k} get pods -n ${TRY_NAMESPACE} -w     # ImagePullBackOff: no credentials
+              ${k} apply -f ${files.manager}
+              # Cheiron's Secret on the ServiceAccount; the stuck Pod is replaced and Running
+`;
 }
 
 const pick = (env: NodeJS.ProcessEnv, ...keys: string[]) =>

@@ -73,3 +73,21 @@ export function pushProgramImage(
   crane(["mutate", ref, "--entrypoint", `/${name}`, "--set-platform", "linux/amd64", "-t", ref]);
   return ref;
 }
+
+/** A Deployment of one replica of `image` (the app's entrypoint prints a line and sleeps), pulled each time. */
+export const appDeployment = (namespace: string, name: string, image: string) => ({
+  apiVersion: "apps/v1",
+  kind: "Deployment",
+  metadata: { name, namespace },
+  spec: {
+    replicas: 1,
+    selector: { matchLabels: { app: name } },
+    template: {
+      metadata: { labels: { app: name } },
+      spec: {
+        terminationGracePeriodSeconds: 1,
+        containers: [{ name: "app", image, imagePullPolicy: "Always" }],
+      },
+    },
+  },
+});

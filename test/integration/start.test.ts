@@ -3,6 +3,10 @@
 // its own (port 3000 is taken by the suite's module), so this needs root and `unshare`. Without them the test is
 // skipped, or fails when integration tests are required (CI, CHEIRON_REQUIRE_INTEGRATION: see skip-policy.ts).
 // Cheiron's own log lines appear on stdout, prefixed `[cheiron] `; Pepr's do not (scripts/log-echo.ts).
+// It runs the start script's no-node path (CHEIRON_START_NODE=false): a node's kubepods cgroups, sysctls and
+// fixed paths belong to the whole machine, not to this test's network namespace, so a node here would collide with
+// the node project's or another run's node. The node path of `npm start` is the node project's own cluster
+// (test/harness/node-cluster.ts); npm start with it was tried by hand (README, `npm start`).
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -40,7 +44,14 @@ describeStart("npm start", () => {
     const cacheRoot = dirname(dirname(k8sBinDir()));
     const child = spawn("unshare", ["-n", "bash", "-c", "ip link set lo up && exec npm start"], {
       cwd: REPO,
-      env: { ...process.env, HOME: home, KUBECONFIG: "", CHEIRON_K8S_CACHE: cacheRoot, CI: "" },
+      env: {
+        ...process.env,
+        HOME: home,
+        KUBECONFIG: "",
+        CHEIRON_K8S_CACHE: cacheRoot,
+        CI: "",
+        CHEIRON_START_NODE: "false",
+      },
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -58,6 +69,9 @@ describeStart("npm start", () => {
       const kubeconfig = /^\s+kubeconfig: (\S+)/m.exec(out)?.[1] ?? "";
       expect(kubeconfig).toContain("cheiron-cp-");
       expect(out).toContain("starting the local control plane");
+      expect(out).toMatch(
+        /^\[start\] no node: CHEIRON_START_NODE=false; the local cluster runs no Pods$/m,
+      );
       // "Another shell": enter the namespace npm start runs in and use the printed kubeconfig.
       const kubectl = spawnSync(
         "nsenter",

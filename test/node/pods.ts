@@ -1,6 +1,7 @@
 // What a user sees of a Pod on the real node: the state the kubelet wrote into the Pod's status.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { appDeployment } from "../harness/node-images";
 import { apply, eventually, kJson, status } from "../integration/helpers";
 import { nodeState } from "./state";
 
@@ -17,24 +18,7 @@ export interface PodView {
 
 /** The app's Deployment: one replica of `image`, no command (the image's entrypoint prints a line and sleeps). */
 export const deployment = (namespace: string, name: string, image: string) =>
-  apply(
-    JSON.stringify({
-      apiVersion: "apps/v1",
-      kind: "Deployment",
-      metadata: { name, namespace },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: { app: name } },
-        template: {
-          metadata: { labels: { app: name } },
-          spec: {
-            terminationGracePeriodSeconds: 1,
-            containers: [{ name: "app", image, imagePullPolicy: "Always" }],
-          },
-        },
-      },
-    }),
-  );
+  apply(JSON.stringify(appDeployment(namespace, name, image)));
 
 export function viewPod(pod: any): PodView {
   const cs = pod.status?.containerStatuses?.[0];

@@ -1,5 +1,6 @@
 // What the node project's global setup hands to its test files (a JSON file named by CHEIRON_NODE_STATE).
 import { readFileSync } from "node:fs";
+import { describeUnless } from "../harness/skippable";
 import type { RunningModule } from "../harness/module";
 import type { NodeCluster } from "../harness/node-cluster";
 
@@ -26,7 +27,7 @@ export interface NodeState {
 }
 
 export const skipReason = process.env.CHEIRON_NODE_SKIP;
-export const describeNode: jest.Describe = skipReason ? describe.skip : describe;
+export const describeNode: jest.Describe = describeUnless(skipReason);
 
 export function nodeState(): NodeState {
   return JSON.parse(readFileSync(process.env.CHEIRON_NODE_STATE ?? "", "utf8")) as NodeState;
