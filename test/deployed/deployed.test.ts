@@ -6,7 +6,7 @@
 // metrics.
 import { readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
-import { waitForLog } from "../../bench/modules";
+import { waitForLog } from "../harness/built-module";
 import { buildK8s } from "../../scripts/k8s-build";
 import { readAudit } from "../harness/audit";
 import { stopControlPlane } from "../harness/control-plane";

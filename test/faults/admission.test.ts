@@ -4,8 +4,7 @@
 // open). The watcher backfills the ServiceAccounts; once the admission process is back, new Pods get the
 // references and the Pod-mode manager's status counts them (a Pod cannot change, so the bare ones stay bare and
 // uncounted).
-import { applyWebhooks } from "../../bench/scale-cluster";
-import { waitForLog } from "../../bench/modules";
+import { applyWebhooks, waitForLog } from "../harness/built-module";
 import { freePort, Proc, stopProc } from "../harness/proc";
 import { auditEvents } from "../harness/audit";
 import { eventually, k, kJson, names, pullsOf, uid } from "../integration/helpers";

@@ -8,7 +8,7 @@ import { auditEvents, WRITE_VERBS } from "../harness/audit";
 import { MODULE_USER } from "../harness/control-plane";
 import { kubectl } from "../harness/kubectl";
 import { OwnWatcher, startOwnWatcher } from "../harness/own-watcher";
-import { waitForLog } from "../../bench/modules";
+import { waitForLog } from "../harness/built-module";
 import { ANNOTATION_CRD_HASH, ANNOTATION_CRD_VERSION } from "../../src/k8s/crd-stamp";
 import { CRD_MODULE_VERSION, EMBEDDED_CRDS } from "../../src/api/crds.generated";
 import { describeCluster, eventually } from "./helpers";
