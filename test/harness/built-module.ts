@@ -6,7 +6,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO } from "./module";
-import { httpsGet, Proc, sleep, startProc, stopProc } from "./proc";
+import { Proc, sleep, startProc, untilHealthy } from "./proc";
 import { inCgroup, MemoryCgroup } from "./cgroup";
 import { kubectl } from "./kubectl";
 
@@ -109,20 +109,11 @@ export async function startBuiltModule(run: ModuleRun, timeoutMs = 90_000): Prom
       ...run.env,
     },
   });
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (proc.exitCode !== null)
-      throw new Error(`${run.name} exited (${proc.exitCode})\n${proc.tail(60)}`);
-    const ok = await httpsGet(`https://localhost:${run.port ?? PORT}/healthz`, { ca: run.tls.ca })
-      .then(r => r.status === 200)
-      .catch(() => false);
-    if (ok) return proc;
-    if (Date.now() > deadline) {
-      await stopProc(proc);
-      throw new Error(`${run.name} did not serve /healthz in time\n${proc.tail(60)}`);
-    }
-    await sleep(250);
-  }
+  await untilHealthy(proc, `https://localhost:${run.port ?? PORT}/healthz`, {
+    tls: { ca: run.tls.ca },
+    timeoutMs,
+  });
+  return proc;
 }
 
 /** Waits until the module log contains a line (for example Cheiron's "admission view ready"). */
