@@ -16,7 +16,15 @@ const compat = new FlatCompat({
 
 export default [
   {
-    ignores: ["**/node_modules", "**/dist", "**/dist-*", "coverage", "jest.config.cjs", "jest.sequencer.cjs", "eslint.config.mjs"],
+    ignores: [
+      "**/node_modules",
+      "**/dist",
+      "**/dist-*",
+      "coverage",
+      "jest.config.cjs",
+      "jest.sequencer.cjs",
+      "eslint.config.mjs",
+    ],
   },
   ...compat.extends("eslint:recommended", "plugin:@typescript-eslint/recommended"),
   {
@@ -56,7 +64,8 @@ export default [
         {
           selector:
             "MemberExpression[object.name=/^(it|test|describe)$/][property.name=/^(only|skip)$/]",
-          message: "No .only/.skip: use describeUnless/itUnless of test/harness/skippable.ts for a missing prerequisite.",
+          message:
+            "No .only/.skip: use describeUnless/itUnless of test/harness/skippable.ts for a missing prerequisite.",
         },
         {
           selector: "CallExpression[callee.name=/^(fit|fdescribe|xit|xtest|xdescribe)$/]",
@@ -66,13 +75,17 @@ export default [
     },
   },
   {
-    // Runtime code never imports the test helpers that live beside it (src/**/test-*.ts).
+    // Runtime code never imports test code: the test helpers live under test/ (test/unit/helpers, test/harness).
     files: ["src/**/*.ts", "capabilities/**/*.ts", "pepr.ts"],
-    ignores: ["**/*.test.ts", "src/**/test-*.ts"],
+    ignores: ["**/*.test.ts"],
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["**/test-*"], message: "Test helpers are for tests only." }] },
+        {
+          patterns: [
+            { group: ["**/test/**", "test/**"], message: "Test helpers are for tests only." },
+          ],
+        },
       ],
     },
   },

@@ -19,13 +19,13 @@ import { newAgent, percentile, runLoad } from "./load";
 import { admissionReview, Kind } from "./reviews";
 import {
   buildModule,
-  cpuMs,
   makeCert,
   ModuleRun,
   startBuiltModule,
   Tls,
   waitForLog,
-} from "./modules";
+} from "../test/harness/built-module";
+import { cpuMs } from "./scale-cpu";
 import { newTotals, printReport, Settings, Totals } from "./report";
 import { checkCheiron, checkNoop, createManagers, NAMESPACE, waitForSecrets } from "./setup";
 

@@ -1,23 +1,12 @@
 // Counts the API requests a module process made, from the apiserver's audit log: the harness logs every
 // write, and every get/list/watch of the module's own identity (MODULE_USER), at Metadata level.
-import { readFileSync } from "node:fs";
+import { AuditEvent, auditEvents } from "../test/harness/audit";
 import { MODULE_USER } from "../test/harness/control-plane";
-
-interface AuditEvent {
-  auditID: string;
-  verb: string;
-  requestURI: string;
-  requestReceivedTimestamp: string;
-  user?: { username?: string };
-}
 
 /** The module's API requests received in [fromMs, toMs] (epoch ms), each once (a watch has two stages). */
 export function moduleApiCalls(auditLog: string, fromMs: number, toMs: number): AuditEvent[] {
   const seen = new Map<string, AuditEvent>();
-  for (const line of readFileSync(auditLog, "utf8").split("\n")) {
-    if (!line) continue;
-    const e = JSON.parse(line) as AuditEvent;
-    if (e.user?.username !== MODULE_USER) continue;
+  for (const e of auditEvents({ user: MODULE_USER }, auditLog)) {
     const at = Date.parse(e.requestReceivedTimestamp);
     if (at >= fromMs && at <= toMs) seen.set(e.auditID, e);
   }

@@ -2,7 +2,7 @@
 // the clock starts; each latency is from sending a request to the end of its response.
 import { Agent, request } from "node:https";
 import { performance } from "node:perf_hooks";
-import { PORT } from "./modules";
+import { PORT } from "../test/harness/built-module";
 import type { ReviewResponse } from "./reviews";
 
 export function newAgent(ca: Buffer, concurrency: number): Agent {

@@ -2,7 +2,7 @@
 // scale benchmark counts: every request of the module's identity, and the creates of Namespaces and
 // ServiceAccounts (for the new-namespace latency). The harness policy logs every write of every user and
 // the get/list/watch of MODULE_USER, at Metadata level, with both timestamps.
-import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { AuditLines, micros, WRITE_VERBS } from "../test/harness/audit";
 import { MODULE_USER } from "../test/harness/control-plane";
 import { sleep } from "../test/harness/proc";
 
@@ -22,50 +22,21 @@ export interface Event {
   mutated: boolean;
 }
 
-/** "2026-12-01T00:03:06.233123Z" -> epoch ms with the microseconds kept. */
-export function micros(ts: string): number {
-  const dot = ts.indexOf(".");
-  if (dot < 0) return Date.parse(ts);
-  const frac = ts.slice(dot + 1, ts.length - 1);
-  return Date.parse(ts.slice(0, dot) + "Z") + Number(`0.${frac}`) * 1000;
-}
-
-export const WRITE_VERBS = ["create", "update", "patch", "delete"];
-
 export class AuditTail {
   /** Module requests by auditID (a watch is logged twice: the later stage wins). */
   readonly module = new Map<string, Event>();
   readonly namespaceCreates = new Map<string, Event>();
   /** "<namespace>/<name>" -> the last create of that ServiceAccount. */
   readonly saCreates = new Map<string, Event>();
-  private offset = 0;
-  private rest = "";
+  private readonly lines: AuditLines;
 
-  constructor(private readonly file: string) {}
+  constructor(file: string) {
+    this.lines = new AuditLines(file);
+  }
 
   /** Reads whatever the apiserver appended since the last call. */
   poll() {
-    const size = statSync(this.file).size;
-    // A shorter file was rotated under us: what it held is gone, and counting on would undercount.
-    if (size < this.offset)
-      throw new Error(`the audit log ${this.file} was rotated; figures would be wrong`);
-    if (size === this.offset) return;
-    const fd = openSync(this.file, "r");
-    try {
-      const chunk = 8 * 1024 * 1024;
-      const buf = Buffer.alloc(chunk);
-      while (this.offset < size) {
-        const n = readSync(fd, buf, 0, Math.min(chunk, size - this.offset), this.offset);
-        if (n <= 0) break;
-        this.offset += n;
-        const text = this.rest + buf.toString("utf8", 0, n);
-        const lines = text.split("\n");
-        this.rest = lines.pop() ?? "";
-        for (const line of lines) if (line) this.take(line);
-      }
-    } finally {
-      closeSync(fd);
-    }
+    this.lines.poll(line => this.take(line));
   }
 
   private take(line: string) {

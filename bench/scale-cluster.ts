@@ -1,8 +1,6 @@
 // The cluster state of the scale benchmark: N namespaces with 3 ServiceAccounts each (default, made by
-// kube-controller-manager, and 2 more), the ClusterImagePullSecretManager, and the module's webhook
-// configurations taken from the built manifest with their clientConfig pointed at the local process.
-import { readFileSync } from "node:fs";
-import { kubectl } from "../test/harness/kubectl";
+// kube-controller-manager, and 2 more), and the ClusterImagePullSecretManager (the module's webhook
+// configurations: applyWebhooks of test/harness/built-module.ts).
 import { sleep } from "../test/harness/proc";
 import { Api, bounded } from "./scale-kube";
 import type { View } from "./scale-view";
@@ -91,40 +89,3 @@ export async function deleteAndWait(api: Api, paths: string[], timeoutMs: number
 /** Deletes the manager and waits until it is gone (its finalizer lets Cheiron clean up first). */
 export const deleteManager = (api: Api, timeoutMs: number) =>
   deleteAndWait(api, [`${CIPSM}/${MANAGER}`], timeoutMs);
-
-/**
- * Applies the module's Mutating- and ValidatingWebhookConfiguration from the built manifest
- * (pepr-module-cheiron.yaml, rules and namespaceSelector as `pepr build` wrote them), with the in-cluster
- * Service replaced by a URL on loopback and our certificate's CA.
- */
-export async function applyWebhooks(
-  kubeconfig: string,
-  manifest: string,
-  port: number,
-  apiPath: string,
-  ca: Buffer,
-) {
-  const docs = readFileSync(manifest, "utf8")
-    .split(/^---$/m)
-    .filter(d => /^kind: (Mutating|Validating)WebhookConfiguration$/m.test(d));
-  if (docs.length !== 2)
-    throw new Error(`expected 2 webhook configurations in ${manifest}, got ${docs.length}`);
-  const objects: any[] = [];
-  for (const doc of docs) {
-    const r = await kubectl(kubeconfig, ["create", "--dry-run=client", "-o", "json", "-f", "-"], {
-      input: doc,
-    });
-    objects.push(JSON.parse(r.stdout));
-  }
-  for (const o of objects) {
-    const op = o.kind.startsWith("Mutating") ? "mutate" : "validate";
-    for (const w of o.webhooks) {
-      w.clientConfig = {
-        url: `https://localhost:${port}/${op}/${apiPath}`,
-        caBundle: ca.toString("base64"),
-      };
-    }
-  }
-  const list = { apiVersion: "v1", kind: "List", items: objects };
-  await kubectl(kubeconfig, ["apply", "--server-side", "-f", "-"], { input: JSON.stringify(list) });
-}

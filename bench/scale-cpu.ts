@@ -1,6 +1,7 @@
 // CPU time of each process of the run (utime + stime from /proc/<pid>/stat), read around a phase: with 2 cores
 // shared by the apiserver, etcd, the controller-manager, both module processes and the benchmark's own client,
 // it shows where the machine's time went in the fan-out and in the floor.
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
@@ -81,4 +82,13 @@ export function formatCpu(c: CpuTimes): string {
   return `${Object.entries(c)
     .map(([k, v]) => `${k} ${v.toFixed(2)}`)
     .join(", ")} (total ${total.toFixed(2)} s)`;
+}
+
+const ticksPerSecond = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat. */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
 }

@@ -16,7 +16,7 @@ import { REPO } from "../test/harness/module";
 import { writePortRemap } from "../test/harness/port-remap";
 import { countConnections } from "../test/harness/sockets";
 import { Proc } from "../test/harness/proc";
-import { ModuleRun, startBuiltModule, Tls, waitForLog } from "./modules";
+import { ModuleRun, startBuiltModule, Tls, waitForLog } from "../test/harness/built-module";
 
 /** package.json's pepr.env, which pepr build puts into both Deployments. */
 function peprEnv(): Record<string, string> {

@@ -16,9 +16,15 @@ import { ControlPlane, startControlPlane, stopControlPlane } from "../test/harne
 import { installCRDs, REPO, snapshotModule } from "../test/harness/module";
 import { MemoryCgroup } from "../test/harness/cgroup";
 import { freePort, Proc, stopProc } from "../test/harness/proc";
-import { buildModule, makeCert, Tls, waitForLog } from "./modules";
+import {
+  applyWebhooks,
+  buildModule,
+  makeCert,
+  Tls,
+  waitForLog,
+} from "../test/harness/built-module";
 import { AuditTail, countRequests } from "./scale-audit";
-import { applyWebhooks, createSet, secs } from "./scale-cluster";
+import { createSet, secs } from "./scale-cluster";
 import { Api } from "./scale-kube";
 import { containmentOf, Sampler, startModules, waitForController } from "./scale-modules";
 import { baselineNamespaces } from "./scale-baseline";

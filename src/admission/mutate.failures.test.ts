@@ -1,17 +1,22 @@
 // Issue 22 #1 and #11: what admission adds after the controller's writes failed, from the status the controller
-// really wrote (the in-memory cluster of src/controllers/test-cluster.ts). Before: admission blocked a name on any
+// really wrote (the in-memory cluster of test/unit/helpers/cluster.ts). Before: admission blocked a name on any
 // WriteFailed problem, a failed update of an existing Secret included, and read them from status.problems, which
 // holds 20, so past 20 namespaces where the Secret could not be created it referenced the missing Secret.
 import { ApiError } from "../k8s/api-error";
-import { runManager } from "../controllers/test-runs";
+import { runManager } from "../../test/unit/helpers/runs";
 import {
   buildFakeCluster,
   clusterManagerObj,
   inlineEntry,
   namespaceObj,
   serviceAccountObj,
-} from "../controllers/test-cluster";
-import { admitServiceAccount, names, serviceAccount, world } from "./test-requests";
+} from "../../test/unit/helpers/cluster";
+import {
+  admitServiceAccount,
+  names,
+  serviceAccount,
+  world,
+} from "../../test/unit/helpers/requests";
 
 const KEY = "ClusterImagePullSecretManager//org";
 const spec = (password: string) => ({

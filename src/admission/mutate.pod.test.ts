@@ -1,5 +1,5 @@
 // Pod admission (CREATE) through the real handler (mutatePod) and a view loaded in memory.
-import { meta, namespacedManager, ref } from "../domain/test-fixtures";
+import { meta, namespacedManager, ref } from "../../test/unit/helpers/fixtures";
 import {
   admitPod,
   admitServiceAccount,
@@ -10,7 +10,7 @@ import {
   pod,
   serviceAccount,
   world,
-} from "./test-requests";
+} from "../../test/unit/helpers/requests";
 
 const secrets = [
   entry("hub", "https://index.docker.io/v1/"),

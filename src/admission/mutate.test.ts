@@ -1,6 +1,6 @@
 // ServiceAccount admission through the real handler (mutateServiceAccount) and a view loaded in memory.
 import type { SecretEntry } from "../api/types";
-import { clusterManager, meta, namespacedManager, ref } from "../domain/test-fixtures";
+import { clusterManager, meta, namespacedManager, ref } from "../../test/unit/helpers/fixtures";
 import {
   admitServiceAccount,
   entry,
@@ -9,7 +9,7 @@ import {
   ours,
   serviceAccount,
   world,
-} from "./test-requests";
+} from "../../test/unit/helpers/requests";
 
 const teamA = (secrets: SecretEntry[] = [entry("regcred")], extra = {}) =>
   namespacedManager("pull", "team-a", { secrets, ...extra });

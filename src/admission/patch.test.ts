@@ -1,8 +1,14 @@
 // Pepr's `cheiron.pepr.dev/cheiron` stamp is dropped from admission patches; everything else is kept.
 import { applyPatch, compare } from "fast-json-patch";
 import { buildStampFreePatch, stripPeprStamp } from "./patch";
-import { admitServiceAccount, entry, ours, serviceAccount, world } from "./test-requests";
-import { namespacedManager } from "../domain/test-fixtures";
+import {
+  admitServiceAccount,
+  entry,
+  ours,
+  serviceAccount,
+  world,
+} from "../../test/unit/helpers/requests";
+import { namespacedManager } from "../../test/unit/helpers/fixtures";
 
 const STAMP = "cheiron.pepr.dev/cheiron";
 const STAMP_PATH = "/metadata/annotations/cheiron.pepr.dev~1cheiron";

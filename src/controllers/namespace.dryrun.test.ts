@@ -1,7 +1,7 @@
 // Issue 22 #4: dry-run on a manager that already wrote. Before, its recorded entries were neither desired nor
 // protected, so switching it to dry-run removed its references for real while status.plan said "attach"; and
 // deleting it never finished, because its (dry-run) cleanup deleted and detached nothing.
-import { runManager } from "./test-runs";
+import { runManager } from "../../test/unit/helpers/runs";
 import {
   buildFakeCluster,
   inlineEntry,
@@ -9,7 +9,7 @@ import {
   namespaceObj,
   pullNames,
   serviceAccountObj,
-} from "./test-cluster";
+} from "../../test/unit/helpers/cluster";
 
 const KEY = "ImagePullSecretManager/team/m";
 const hub = { kind: "Secret", metadata: { namespace: "team", name: "hub" } };

@@ -10,7 +10,7 @@ import {
   namespaceObj,
   pullNames,
   serviceAccountObj,
-} from "./test-cluster";
+} from "../../test/unit/helpers/cluster";
 
 const KEY = "ImagePullSecretManager/team/m";
 

@@ -10,7 +10,7 @@ import {
   namespaceObj,
   pullNames,
   serviceAccountObj,
-} from "./test-cluster";
+} from "../../test/unit/helpers/cluster";
 
 const RW = "cheiron.anny.co/reconcile-with";
 const AB = "cheiron.anny.co/attached-by";

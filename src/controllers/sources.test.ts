@@ -3,7 +3,7 @@
 // had no kept-copy rule. Now, like a cluster manager's kept copy, it stays referenced where this manager attached it.
 import { ANNOTATION_ATTACHED_BY, ANNOTATION_RECONCILE_WITH } from "../constants";
 import type { ServiceAccountRef } from "../domain/model";
-import { clusterManager, namespacedManager, ref, source } from "../domain/test-fixtures";
+import { clusterManager, namespacedManager, ref, source } from "../../test/unit/helpers/fixtures";
 import { findKeptReferences, isRecordingFor } from "./sources";
 
 const m = namespacedManager("m", "team", { secrets: [ref("pull"), ref("other")] });

@@ -4,7 +4,7 @@ import type { ApiClient } from "../k8s/client";
 import { setApiClient } from "../k8s/client";
 import type { ServiceAccountRef } from "../domain/model";
 import type { PodView } from "../domain/stuck";
-import { meta, namespacedManager } from "../domain/test-fixtures";
+import { meta, namespacedManager } from "../../test/unit/helpers/fixtures";
 import type { WatcherCache } from "./cache";
 import type { ManagerState } from "./report";
 import { knownStuckPods, refreshStuckPods } from "./stuck-pods";

@@ -1,7 +1,7 @@
 // The controller's side of spec.verify with the registry check and Events faked: which registry hosts it
 // remembers as contacted (the once-per-spacing limit across managers).
 import type { Manager } from "../domain/model";
-import { clusterManager, namespacedManager } from "../domain/test-fixtures";
+import { clusterManager, namespacedManager } from "../../test/unit/helpers/fixtures";
 import type { WatcherCache } from "./cache";
 import type { ManagerState } from "./report";
 import { startCredentialChecks } from "./verify";

@@ -1,7 +1,13 @@
 import type { Problem } from "../api/types";
 import { buildAttachNames, buildConfirmedAttachNames, buildSecretRegistries } from "./desired";
 import type { Manager, SourceSecret } from "./model";
-import { clusterManager, hubEntry, namespacedManager, ref, sources } from "./test-fixtures";
+import {
+  clusterManager,
+  hubEntry,
+  namespacedManager,
+  ref,
+  sources,
+} from "../../test/unit/helpers/fixtures";
 
 /** "ns/secret:Reason ..." as status problems. */
 const withProblems = (m: Manager, list: string): Manager => ({

@@ -2,7 +2,14 @@
 import { buildDesiredSecrets } from "./desired";
 import { buildContentHash } from "./dockerconfig";
 import type { SourceSecret } from "./model";
-import { b64, CFG_TYPE, clusterManager, JSON_TYPE, ref, source } from "./test-fixtures";
+import {
+  b64,
+  CFG_TYPE,
+  clusterManager,
+  JSON_TYPE,
+  ref,
+  source,
+} from "../../test/unit/helpers/fixtures";
 
 const extra = { token: b64("SECRETDATA"), "ca.crt": b64("cert") };
 const withExtra = (type: string, more: Record<string, string>): SourceSecret => {

@@ -7,8 +7,8 @@ import { SECRET_TYPE_DOCKERCFG, SECRET_TYPE_DOCKERCONFIGJSON } from "../constant
 import { buildDesiredSecrets } from "./desired";
 import { buildAuthKey, parseDockerConfigRegistries } from "./dockerconfig";
 import type { Manager, SourceSecret } from "./model";
-import { clusterManager, namespacedManager } from "./test-fixtures";
-import { RUNS } from "./test-arbitraries";
+import { clusterManager, namespacedManager } from "../../test/unit/helpers/fixtures";
+import { RUNS } from "../../test/unit/helpers/arbitraries";
 import { validateManager } from "./validate";
 
 const hostile = fc.oneof(

@@ -11,7 +11,7 @@ import {
   ref,
   sources,
   unb64,
-} from "./test-fixtures";
+} from "../../test/unit/helpers/fixtures";
 
 const names = (m: Manager, targets: string[]) =>
   buildDesiredSecrets(m, targets, sources).secrets.map(s => `${s.namespace}/${s.name}`);

@@ -2,7 +2,7 @@
 // every copy. Before, the desired state simply lost the entry and every copy was deleted and detached.
 import { buildKeptCopyNames } from "./entries";
 import type { SourceSecret } from "./model";
-import { clusterManager, namespacedManager } from "./test-fixtures";
+import { clusterManager, namespacedManager } from "../../test/unit/helpers/fixtures";
 
 const source = (namespace: string, name: string): SourceSecret => ({
   namespace,

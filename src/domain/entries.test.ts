@@ -1,7 +1,13 @@
 import type { SecretEntry } from "../api/types";
 import { buildAsIsNames, buildEntryNames, checkSource, resolveEntries } from "./entries";
 import type { Manager, SourceSecret } from "./model";
-import { clusterManager, hubEntry, namespacedManager, ref, sources } from "./test-fixtures";
+import {
+  clusterManager,
+  hubEntry,
+  namespacedManager,
+  ref,
+  sources,
+} from "../../test/unit/helpers/fixtures";
 
 const summary = (m: Manager) =>
   resolveEntries(m).map(r =>

@@ -17,7 +17,7 @@ import { buildContentHash } from "./dockerconfig";
 import type { DesiredSecret, ExistingSecret, SecretPlan } from "./model";
 import { buildOwnerProof, checkOwnership } from "./ownership";
 import { planSecrets } from "./plan";
-import { RUNS } from "./test-arbitraries";
+import { RUNS } from "../../test/unit/helpers/arbitraries";
 
 const KEY = Buffer.alloc(32, 7);
 const UID = "uid-m";

@@ -1,6 +1,12 @@
 import type { Manager, ObjectMeta } from "./model";
 import { buildDesiredReferences } from "./references";
-import { clusterManager, hubEntry, meta, namespacedManager, ref } from "./test-fixtures";
+import {
+  clusterManager,
+  hubEntry,
+  meta,
+  namespacedManager,
+  ref,
+} from "../../test/unit/helpers/fixtures";
 
 const at = (creationTimestamp: string) => ({ creationTimestamp });
 const managers: Manager[] = [

@@ -10,7 +10,7 @@ import {
 } from "../constants";
 import type { ReferenceMerge } from "./model";
 import { buildAdditiveReferences, mergeImagePullSecrets, MergeOptions } from "./references";
-import { MANAGER_IDS, NAMES, RUNS } from "./test-arbitraries";
+import { MANAGER_IDS, NAMES, RUNS } from "../../test/unit/helpers/arbitraries";
 
 // Current entries: Secret names, an empty or missing name, and names users may write that Cheiron never would.
 const listName = fc.constantFrom(...NAMES, "", " a", "a,b", "ü-ñ");

@@ -11,7 +11,7 @@ import {
   isManagerSelectingServiceAccount,
   isOptedOut,
 } from "./selection";
-import { manager, objectMeta, pod, RUNS } from "./test-arbitraries";
+import { manager, objectMeta, pod, RUNS } from "../../test/unit/helpers/arbitraries";
 
 const modeOf = (m: Manager) => m.spec.mode ?? "ServiceAccount";
 const world = fc.record({

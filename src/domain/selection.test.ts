@@ -6,7 +6,7 @@ import {
   isOptedOut,
   matchLabelSelector,
 } from "./selection";
-import { clusterManager, meta, namespacedManager } from "./test-fixtures";
+import { clusterManager, meta, namespacedManager } from "../../test/unit/helpers/fixtures";
 
 const labels = { app: "web", tier: "front" };
 

@@ -4,7 +4,7 @@ import { ADMISSION_IGNORED_NAMESPACES } from "../constants";
 import type { Manager, ServiceAccountRef } from "./model";
 import type { PodView } from "./stuck";
 import { planStuckPod } from "./stuck-recreate";
-import { clusterManager, meta, namespacedManager, ref } from "./test-fixtures";
+import { clusterManager, meta, namespacedManager, ref } from "../../test/unit/helpers/fixtures";
 
 const rsOwner = { apiVersion: "apps/v1", kind: "ReplicaSet", name: "web-1", uid: "rs-uid" };
 const stuckPod = (ns: string, own?: string[], owned = true): PodView => ({

@@ -9,7 +9,7 @@ import {
   selectNamespacesToCheck,
 } from "./stuck";
 import { buildRecreateRate, TokenBucket } from "./stuck-recreate";
-import { meta, namespacedManager } from "./test-fixtures";
+import { meta, namespacedManager } from "../../test/unit/helpers/fixtures";
 import type { ServiceAccountRef } from "./model";
 
 const waiting = (reason: string) => ({ state: { waiting: { reason } } });

@@ -1,7 +1,7 @@
 // validateManager refusing a spec: deletionPolicy, dryRun, matchImageRegistries, the selection fields, selectors.
 // spec, mode and the spec.secrets entries are in validate.invalid-secrets.test.ts.
 import { validateManager } from "./validate";
-import { CL, clusterRef, inline, type Kind, NS } from "./test-validate";
+import { CL, clusterRef, inline, type Kind, NS } from "../../test/unit/helpers/validate";
 
 describe("validateManager: invalid specs", () => {
   it.each<[string, Kind, unknown, string]>([

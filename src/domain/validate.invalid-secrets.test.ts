@@ -1,7 +1,7 @@
 // validateManager refusing a spec: spec, mode and the spec.secrets entries (names, registries, references).
 // The other fields are in validate.invalid-fields.test.ts; valid specs and warnings in validate.test.ts.
 import { validateManager } from "./validate";
-import { CL, clusterRef, inline, type Kind, NS, ref } from "./test-validate";
+import { CL, clusterRef, inline, type Kind, NS, ref } from "../../test/unit/helpers/validate";
 
 describe("validateManager: invalid specs", () => {
   it.each<[string, Kind, unknown, string]>([

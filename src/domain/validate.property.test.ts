@@ -2,7 +2,7 @@
 // sentences, each naming a field (or the kind) and saying what to do, of bounded length even for huge values.
 import fc from "fast-check";
 import { validateManager } from "./validate";
-import { RUNS } from "./test-arbitraries";
+import { RUNS } from "../../test/unit/helpers/arbitraries";
 
 const KINDS = ["ImagePullSecretManager", "ClusterImagePullSecretManager"] as const;
 const kind = fc.constantFrom(...KINDS);

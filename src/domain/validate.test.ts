@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { isPlaceholderName, isRegistry, validateManager } from "./validate";
-import { CL, clusterRef, inline, type Kind, NS, ref } from "./test-validate";
+import { CL, clusterRef, inline, type Kind, NS, ref } from "../../test/unit/helpers/validate";
 
 const SAMPLES = join(__dirname, "..", "..", "samples");
 

@@ -1,4 +1,10 @@
-import { b64, CFG_TYPE, clusterManager, JSON_TYPE, namespacedManager } from "./test-fixtures";
+import {
+  b64,
+  CFG_TYPE,
+  clusterManager,
+  JSON_TYPE,
+  namespacedManager,
+} from "../../test/unit/helpers/fixtures";
 import { buildCredentialChecks, buildCredentialsCondition, buildTurnedBadEvent } from "./verify";
 import {
   buildCredentialKey,

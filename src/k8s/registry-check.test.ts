@@ -12,7 +12,7 @@ import {
   PASSWORD,
   USER,
   useTestServers,
-} from "./test-registry-servers";
+} from "../../test/unit/helpers/registry-servers";
 
 const srv = useTestServers();
 const { seen } = srv;

@@ -1,14 +1,7 @@
 // What the as-deployed run asserts after its scenarios, as pure functions over what it collected: the module's
 // API requests from the audit log against the RBAC rules of the generated manifest (no 403, no rule unused), and
 // every text the module produced against every credential of the run.
-
-export interface AuditEntry {
-  verb: string;
-  user?: { username?: string };
-  objectRef?: { apiGroup?: string; resource?: string; subresource?: string; name?: string };
-  responseStatus?: { code?: number };
-  requestURI: string;
-}
+import type { AuditEvent } from "../harness/audit";
 
 export interface Rule {
   apiGroups?: string[];
@@ -30,7 +23,7 @@ export function grants(rules: Rule[]): string[] {
   return [...out].sort();
 }
 
-const resourceOf = (e: AuditEntry) =>
+const resourceOf = (e: AuditEvent) =>
   `${e.objectRef?.apiGroup ?? ""}/${e.objectRef?.resource ?? ""}${e.objectRef?.subresource ? `/${e.objectRef.subresource}` : ""}`;
 
 /**
@@ -38,7 +31,7 @@ const resourceOf = (e: AuditEntry) =>
  * (patch, 201) was authorized as create too. Named requests are matched to a resourceNames rule when one
  * lists the name.
  */
-export function used(events: AuditEntry[], user: string, rules: Rule[]): Set<string> {
+export function used(events: AuditEvent[], user: string, rules: Rule[]): Set<string> {
   const out = new Set<string>();
   for (const e of events.filter(
     x => x.user?.username === user && (x.responseStatus?.code ?? 0) < 400,
@@ -60,7 +53,7 @@ export function used(events: AuditEntry[], user: string, rules: Rule[]): Set<str
 }
 
 /** Requests of the user the apiserver refused for lack of permission. */
-export const forbidden = (events: AuditEntry[], user: string) =>
+export const forbidden = (events: AuditEvent[], user: string) =>
   events
     .filter(e => e.user?.username === user && e.responseStatus?.code === 403)
     .map(e => `${e.verb} ${e.requestURI}`);

@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
-import { buildModule } from "../../bench/modules";
+import { buildModule } from "../harness/built-module";
 import { ControlPlane, startControlPlane, stopControlPlane } from "../harness/control-plane";
 import { kubectl } from "../harness/kubectl";
 import { snapshotModule } from "../harness/module";

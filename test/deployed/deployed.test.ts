@@ -6,13 +6,14 @@
 // metrics.
 import { readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
-import { waitForLog } from "../../bench/modules";
+import { waitForLog } from "../harness/built-module";
 import { buildK8s } from "../../scripts/k8s-build";
+import { readAudit } from "../harness/audit";
 import { stopControlPlane } from "../harness/control-plane";
 import { stopProc } from "../harness/proc";
 import { describeUnless } from "../harness/skippable";
 import { apply, kJson, manager, newNamespace, uid } from "../integration/helpers";
-import { AuditEntry, forbidden, grants, leaks, Rule, used } from "./checks";
+import { forbidden, grants, leaks, Rule, used } from "./checks";
 import { Deployed, find, NS, SA_USER, setUp, startDeployment } from "./cluster";
 import { metricsOf, PodProc } from "./pod";
 import { cleanup, clusterFanOut, Credentials, podMode, seedExample } from "./scenarios";
@@ -72,11 +73,7 @@ describeDeployed.each([
 });
 
 describeDeployed("after both runs", () => {
-  const audit = () =>
-    readFileSync(d.cp.auditLog, "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .map(l => JSON.parse(l) as AuditEntry);
+  const audit = () => readAudit(d.cp.auditLog);
   const rules = () => find(d.objects, "ClusterRole", "pepr-cheiron").rules as Rule[];
 
   it("the ServiceAccount's token was used, and no request of it was refused", () => {

@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { REPO } from "../harness/module";
 import { writePortRemap } from "../harness/port-remap";
-import { httpsGet, Proc, sleep, startProc, stopProc } from "../harness/proc";
+import { httpsGet, Proc, startProc, untilHealthy } from "../harness/proc";
 
 const PRELOAD = `// Maps a Pod's mounted paths into CHEIRON_TEST_POD_ROOT (test/deployed/pod.ts).
 const fs = require("node:fs");
@@ -74,20 +74,11 @@ export async function startPod(dir: string, spec: PodSpec, timeoutMs = 120_000):
       },
     },
   );
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (proc.exitCode !== null)
-      throw new Error(`${spec.name} exited (${proc.exitCode})\n${proc.tail(60)}`);
-    const r = await httpsGet(`https://127.0.0.1:${spec.port}/healthz`, { insecure: true }).catch(
-      () => undefined,
-    );
-    if (r?.status === 200) return { proc, port: spec.port, name: spec.name };
-    if (Date.now() > deadline) {
-      await stopProc(proc);
-      throw new Error(`${spec.name} did not serve /healthz in time\n${proc.tail(60)}`);
-    }
-    await sleep(250);
-  }
+  await untilHealthy(proc, `https://127.0.0.1:${spec.port}/healthz`, {
+    tls: { insecure: true },
+    timeoutMs,
+  });
+  return { proc, port: spec.port, name: spec.name };
 }
 
 /** The process's /metrics (Pepr serves it on the module's port, no authentication). */

@@ -4,11 +4,10 @@
 // open). The watcher backfills the ServiceAccounts; once the admission process is back, new Pods get the
 // references and the Pod-mode manager's status counts them (a Pod cannot change, so the bare ones stay bare and
 // uncounted).
-import { readFileSync } from "node:fs";
-import { applyWebhooks } from "../../bench/scale-cluster";
-import { waitForLog } from "../../bench/modules";
+import { applyWebhooks, waitForLog } from "../harness/built-module";
 import { freePort, Proc, stopProc } from "../harness/proc";
-import { AuditEvent, eventually, k, kJson, names, pullsOf, uid } from "../integration/helpers";
+import { auditEvents } from "../harness/audit";
+import { eventually, k, kJson, names, pullsOf, uid } from "../integration/helpers";
 import {
   applyClusterManager,
   createNamespaces,
@@ -53,11 +52,7 @@ describeFaults("faults: the admission process down", () => {
       await k(["create", "sa", "built", "-n", ns]);
       await k(["apply", "-n", ns, "-f", "-"], { input: pod("bare") });
     }
-    const failedOpen = readFileSync(c.w.cp.auditLog, "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .map(l => JSON.parse(l) as AuditEvent & { annotations?: Record<string, string> })
-      .filter(e => e.stageTimestamp > since && e.verb === "create")
+    const failedOpen = auditEvents({ since, verbs: ["create"] }, c.w.cp.auditLog)
       .filter(e => namespaces.includes(e.objectRef?.namespace ?? ""))
       .filter(e =>
         Object.keys(e.annotations ?? {}).some(a => a.startsWith("failed-open.mutation")),

@@ -16,7 +16,8 @@ import {
   writeTokenFile,
   writeTokenFileKubeconfig,
 } from "../harness/tokens";
-import { AuditEvent, eventually, k, uid } from "../integration/helpers";
+import { AuditEvent, auditEvents } from "../harness/audit";
+import { eventually, k, uid } from "../integration/helpers";
 import { readFileSync } from "node:fs";
 import {
   applyClusterManager,
@@ -39,12 +40,7 @@ describeFaults("faults: a watch that gets 410 Gone, and a rotated token", () => 
   const run = uid();
   const ns = (i: number) => `i-${run}-${i}`;
   let expected: Expectation;
-  const saRequests = (since: string) =>
-    readFileSync(c.w.cp.auditLog, "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .map(l => JSON.parse(l) as AuditEvent & { requestURI?: string })
-      .filter(e => e.user?.username === SA_USER && e.stageTimestamp > since);
+  const saRequests = (since: string) => auditEvents({ user: SA_USER, since }, c.w.cp.auditLog);
   const signal = (sig: NodeJS.Signals) => process.kill(-(c.w.proc.child.pid ?? 0), sig);
 
   beforeAll(async () => {
@@ -157,17 +153,14 @@ describeFaults("faults: a watch that gets 410 Gone, and a rotated token", () => 
     expected.secrets.push("throttled");
     expected.managers.push("throttled");
     await expectConverged(c.admin, expected);
-    const events = saRequests(since) as (AuditEvent & {
-      requestURI: string;
-      requestReceivedTimestamp: string;
-    })[];
+    const events = saRequests(since);
     const refused = events.filter(e => e.responseStatus?.code === 429);
     expect(refused.length).toBeGreaterThan(0);
     // Checked: the requests only one caller makes, writes to a named Secret or ServiceAccount (one worker owns a
     // namespace at a time), so the same request again is the client's retry. A list or an Event create
     // (generateName) can come from two callers at once (two managers over one namespace), and the same URI a few
     // ms later is then the other caller, not a retry.
-    const sameRequest = (a: AuditEvent & { requestURI: string }, b: typeof a) =>
+    const sameRequest = (a: AuditEvent, b: AuditEvent) =>
       a.verb === b.verb && a.requestURI === b.requestURI && a.objectRef?.name === b.objectRef?.name;
     const oneCaller = (e: AuditEvent) =>
       ["secrets", "serviceaccounts"].includes(e.objectRef?.resource ?? "") &&

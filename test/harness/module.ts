@@ -3,7 +3,7 @@
 // deleted on teardown (killing `pepr dev` leaves them behind).
 import { cpSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { httpsGet, Proc, sleep, startProc, stopProc } from "./proc";
+import { Proc, startProc, stopProc, untilHealthy } from "./proc";
 import { kubectl } from "./kubectl";
 
 export const REPO = resolve(__dirname, "../..");
@@ -100,22 +100,15 @@ export async function startModule(
       env: { ...process.env, KUBECONFIG: kubeconfig, ...opts.env },
     },
   );
-  const deadline = Date.now() + (opts.timeoutMs ?? 180_000);
-  for (;;) {
-    if (proc.exitCode !== null)
-      throw new Error(
-        `pepr dev exited (${proc.exitCode}) before serving /healthz\n${proc.tail(80)}`,
-      );
-    const ok = await httpsGet("https://localhost:3000/healthz", { insecure: true })
-      .then(r => r.status === 200)
-      .catch(() => false);
-    if (ok) break;
-    if (Date.now() > deadline) {
-      await stopModule({ proc, kubeconfig });
-      throw new Error(`pepr dev did not serve /healthz in time\n${proc.tail(80)}`);
-    }
-    await sleep(500);
-  }
+  await untilHealthy(proc, "https://localhost:3000/healthz", {
+    tls: { insecure: true },
+    timeoutMs: opts.timeoutMs ?? 180_000,
+    pollMs: 500,
+    what: "pepr dev",
+    exitedMessage: " before serving /healthz",
+    tailLines: 80,
+    stop: () => stopModule({ proc, kubeconfig }),
+  });
   console.log(
     `[module] pepr dev served /healthz ${((Date.now() - t0) / 1000).toFixed(1)} s after start`,
   );

@@ -3,7 +3,7 @@
 // Pepr binds its fixed port 3000 and the suite's `pepr dev` module holds it: see test/harness/port-remap.ts.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { buildModule, makeCert, startBuiltModule, Tls } from "../../bench/modules";
+import { buildModule, makeCert, startBuiltModule, Tls } from "./built-module";
 import {
   ControlPlane,
   ControlPlaneOptions,

@@ -114,3 +114,40 @@ export function httpsGet(
     req.end();
   });
 }
+
+/**
+ * Waits until `url` answers 200 (a module's /healthz: Pepr binds it once its store is ready). Throws when the
+ * process exits first, or, after `stop` (default stopProc), when timeoutMs has passed.
+ */
+export async function untilHealthy(
+  proc: Proc,
+  url: string,
+  opts: {
+    tls: { ca?: Buffer; insecure?: boolean };
+    timeoutMs: number;
+    pollMs?: number;
+    /** Who is waited for, in the errors (default the process's name). */
+    what?: string;
+    exitedMessage?: string;
+    tailLines?: number;
+    stop?: () => Promise<void>;
+  },
+): Promise<void> {
+  const what = opts.what ?? proc.name;
+  const deadline = Date.now() + opts.timeoutMs;
+  for (;;) {
+    if (proc.exitCode !== null)
+      throw new Error(
+        `${what} exited (${proc.exitCode})${opts.exitedMessage ?? ""}\n${proc.tail(opts.tailLines ?? 60)}`,
+      );
+    const ok = await httpsGet(url, opts.tls)
+      .then(r => r.status === 200)
+      .catch(() => false);
+    if (ok) return;
+    if (Date.now() > deadline) {
+      await (opts.stop ? opts.stop() : stopProc(proc));
+      throw new Error(`${what} did not serve /healthz in time\n${proc.tail(opts.tailLines ?? 60)}`);
+    }
+    await sleep(opts.pollMs ?? 250);
+  }
+}

@@ -1,7 +1,7 @@
 // Helpers of the admission suites: creating objects through the apiserver and proving, from the audit
 // log, that the module's webhook answered. A create the apiserver let through because the webhook failed open
 // says nothing about Cheiron, so it fails the test.
-import { readFileSync } from "node:fs";
+import { itAuditLog, matches, readAudit, webhookOutcome as outcomeOf } from "../harness/audit";
 import { eventually, k } from "./helpers";
 
 /** Cheiron's record of one entry `n`, added by the manager with id `by`. */
@@ -16,28 +16,13 @@ export const sleep = (n: number) => new Promise(res => setTimeout(res, n));
 
 export type Webhook = "mutated" | "unchanged" | "failed-open";
 
-interface AuditCreate {
-  verb: string;
-  objectRef?: { resource?: string; namespace?: string; name?: string };
-  annotations?: Record<string, string>;
-}
-
 /** What the module's mutating webhook did to the last create of resource ns/name, per the audit log. */
-export function webhookOutcome(resource: string, ns: string, name: string): Webhook | undefined {
-  const events = readFileSync(process.env.CHEIRON_IT_AUDIT ?? "", "utf8")
-    .split("\n")
-    .filter(l => l.includes(`"name":"${name}"`))
-    .map(l => JSON.parse(l) as AuditCreate)
-    .filter(e => e.verb === "create" && e.objectRef?.resource === resource)
-    .filter(e => e.objectRef?.namespace === ns && e.objectRef?.name === name);
-  const a = events.at(-1)?.annotations ?? {};
-  if (Object.keys(a).some(key => key.startsWith("failed-open.mutation.webhook"))) {
-    return "failed-open";
-  }
-  const call = Object.entries(a).find(([key]) => key.startsWith("mutation.webhook.admission"));
-  if (!call) return undefined;
-  return (JSON.parse(call[1]) as { mutated: boolean }).mutated ? "mutated" : "unchanged";
-}
+export const webhookOutcome = (resource: string, ns: string, name: string): Webhook | undefined =>
+  outcomeOf(
+    readAudit(itAuditLog(), `"name":"${name}"`)
+      .filter(e => matches(e, { verbs: ["create"], resource, namespace: ns, name }))
+      .at(-1),
+  );
 
 /** Runs `kubectl create … -o json`, retrying (for at most 30 s) only while the namespace's default ServiceAccount
  * is missing: the serviceaccount controller creates it just after the namespace. */

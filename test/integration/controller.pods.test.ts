@@ -1,10 +1,10 @@
 // Issue 11 #11: mode Pod counts the Pods carrying its references in pages, never with one unpaginated
 // cluster-wide list (which fails on a large cluster and stopped status updates). The suite's module pages by 40
 // (CHEIRON_POD_PAGE_SIZE), so ~100 Pods over 12 namespaces take several pages through the real apiserver.
-import { readFileSync } from "node:fs";
 import { ApiClient } from "../../src/k8s/client";
 import { loadApiConfig } from "../../src/k8s/config";
 import { runBounded } from "../../src/controllers/bounded";
+import { auditEvents } from "../harness/audit";
 import { MODULE_USER } from "../harness/control-plane";
 import { apply, describeCluster, eventually, k, kubeconfig, manager, status, uid } from "./helpers";
 
@@ -65,26 +65,9 @@ describeCluster("controller: Pod mode counts Pods page by page", () => {
       30_000,
     );
 
-    const lists = readFileSync(process.env.CHEIRON_IT_AUDIT ?? "", "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .map(
-        l =>
-          JSON.parse(l) as {
-            verb: string;
-            user: { username: string };
-            requestURI: string;
-            stageTimestamp: string;
-            objectRef?: { resource?: string; namespace?: string };
-          },
-      )
-      .filter(
-        e =>
-          e.user.username === MODULE_USER &&
-          e.verb === "list" &&
-          e.objectRef?.resource === "pods" &&
-          e.stageTimestamp >= since,
-      );
+    const lists = auditEvents({ user: MODULE_USER, verbs: ["list"], resource: "pods" }).filter(
+      e => e.stageTimestamp >= since,
+    );
     expect(lists.length).toBeGreaterThanOrEqual(3);
     expect(lists.every(e => /[?&]limit=40(&|$)/.test(e.requestURI))).toBe(true);
     expect(lists.some(e => /[?&]continue=/.test(e.requestURI))).toBe(true);

@@ -19,7 +19,7 @@ import {
 import { countConnections, modulePids } from "../harness/sockets";
 import { settings } from "../../src/settings";
 import { peakOverlap } from "../harness/overlap";
-import { micros } from "../../bench/scale-audit";
+import { micros } from "../harness/audit";
 
 const N = 600;
 /** New connections the module may open: its HTTP/2 connections, or its HTTP/1.1 pool's bound. */

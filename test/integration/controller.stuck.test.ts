@@ -3,7 +3,7 @@
 // it recreates them with the references) when a new Pod from the same template gets what they lack, a bare Pod
 // never. The control plane runs the real ReplicaSet and Deployment controllers but has no kubelet: the test sets
 // each Pod's status through the status subresource as a kubelet does.
-import { readFileSync } from "node:fs";
+import { auditEvents } from "../harness/audit";
 import { MODULE_USER } from "../harness/control-plane";
 import {
   apply,
@@ -71,17 +71,7 @@ const podDeletes = (ns: string) =>
 
 /** The module's Pod list calls in one namespace (from the apiserver's audit log). */
 const podLists = (ns: string) =>
-  readFileSync(process.env.CHEIRON_IT_AUDIT ?? "", "utf8")
-    .split("\n")
-    .filter(Boolean)
-    .map(l => JSON.parse(l))
-    .filter(
-      e =>
-        e.user?.username === MODULE_USER &&
-        e.verb === "list" &&
-        e.objectRef?.resource === "pods" &&
-        e.objectRef?.namespace === ns,
-    );
+  auditEvents({ user: MODULE_USER, verbs: ["list"], resource: "pods", namespace: ns });
 
 describeCluster("controller: stuck Pods", () => {
   it("recreateStuckPods: deletes the Pod a ReplicaSet controls, never the bare one, and reports both", async () => {

@@ -4,10 +4,11 @@
 // manager `cheiron`, and a manager applied afterwards converges. A restarted watcher finds them unchanged and
 // writes no CRD (the audit log). Port 3000 is the suite's: the own watcher's listen is remapped (own-watcher.ts).
 import { readFileSync } from "node:fs";
+import { auditEvents, WRITE_VERBS } from "../harness/audit";
 import { MODULE_USER } from "../harness/control-plane";
 import { kubectl } from "../harness/kubectl";
 import { OwnWatcher, startOwnWatcher } from "../harness/own-watcher";
-import { waitForLog } from "../../bench/modules";
+import { waitForLog } from "../harness/built-module";
 import { ANNOTATION_CRD_HASH, ANNOTATION_CRD_VERSION } from "../../src/k8s/crd-stamp";
 import { CRD_MODULE_VERSION, EMBEDDED_CRDS } from "../../src/api/crds.generated";
 import { describeCluster, eventually } from "./helpers";
@@ -21,14 +22,10 @@ describeCluster("CRDs: the watcher installs them on a cluster that has none", ()
   const kJson = async (args: string[]) => JSON.parse((await k([...args, "-o", "json"])).stdout);
   /** The module's writes to CustomResourceDefinitions since `since` (ISO time), from the audit log. */
   const crdWrites = (since = "") =>
-    readFileSync(w.cp.auditLog, "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .map(l => JSON.parse(l))
-      .filter(e => e.user?.username === MODULE_USER && e.stageTimestamp > since)
-      .filter(e => e.objectRef?.resource === "customresourcedefinitions")
-      .filter(e => ["create", "update", "patch", "delete"].includes(e.verb))
-      .map(e => `${e.verb} ${e.objectRef.name} ${e.responseStatus?.code}`);
+    auditEvents(
+      { user: MODULE_USER, since, resource: "customresourcedefinitions", verbs: WRITE_VERBS },
+      w.cp.auditLog,
+    ).map(e => `${e.verb} ${e.objectRef?.name} ${e.responseStatus?.code}`);
 
   beforeAll(async () => {
     t0 = Date.now();

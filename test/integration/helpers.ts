@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { kubectl, kubectlJson, KubectlResult } from "../harness/kubectl";
+import { AuditEvent, auditEvents, WRITE_VERBS } from "../harness/audit";
 import { MODULE_USER } from "../harness/control-plane";
 import { tailFile } from "../harness/proc";
 import { describeUnless } from "../harness/skippable";
@@ -86,25 +87,11 @@ export const managerEvents = async (namespace: string, name: string): Promise<an
     ])
   ).items;
 
-export interface AuditEvent {
-  verb: string;
-  user: { username: string };
-  objectRef?: { resource?: string; namespace?: string; name?: string; subresource?: string };
-  responseStatus?: { code?: number };
-  requestReceivedTimestamp: string;
-  stageTimestamp: string;
-}
+export type { AuditEvent };
 
 /** Everyone's writes recorded by the apiserver's audit log. */
-export function auditWrites(filter: (e: AuditEvent) => boolean = () => true): AuditEvent[] {
-  const file = process.env.CHEIRON_IT_AUDIT ?? "";
-  return readFileSync(file, "utf8")
-    .split("\n")
-    .filter(Boolean)
-    .map(l => JSON.parse(l) as AuditEvent)
-    .filter(e => ["create", "update", "patch", "delete"].includes(e.verb))
-    .filter(filter);
-}
+export const auditWrites = (filter: (e: AuditEvent) => boolean = () => true): AuditEvent[] =>
+  auditEvents({ verbs: WRITE_VERBS }).filter(filter);
 
 /** The module's own writes recorded by the apiserver's audit log (the module runs as MODULE_USER). */
 export const moduleWrites = (filter: (e: AuditEvent) => boolean = () => true) =>

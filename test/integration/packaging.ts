@@ -1,6 +1,7 @@
 // Helpers of build.test.ts: what the packaging must contain, and server-side dry runs of it on the control plane.
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { auditEvents } from "../harness/audit";
 import { MODULE_USER } from "../harness/control-plane";
 import { k, uid } from "./helpers";
 
@@ -104,23 +105,8 @@ export const REFUSED = [
   "delete customresourcedefinitions.apiextensions.k8s.io/imagepullsecretmanagers.cheiron.anny.co",
 ];
 
-interface Call {
-  verb: string;
-  user: { username: string };
-  objectRef?: {
-    apiGroup?: string;
-    resource?: string;
-    subresource?: string;
-    namespace?: string;
-  };
-}
 /** Every request of the module's identity in the apiserver's audit log (reads and writes). */
-const moduleCalls = (): Call[] =>
-  readFileSync(process.env.CHEIRON_IT_AUDIT ?? "", "utf8")
-    .split("\n")
-    .filter(Boolean)
-    .map(l => JSON.parse(l) as Call)
-    .filter(e => e.user?.username === MODULE_USER);
+const moduleCalls = () => auditEvents({ user: MODULE_USER });
 
 /**
  * One `kubectl auth can-i` question per distinct API call the module made so far in this run (the audit log

@@ -3,7 +3,7 @@
 // resync against a control plane of its own: a resync with nothing to do writes nothing, and drift that no
 // watch handler reacts to (a manager's status edited by hand: status-only changes queue no work) is repaired by
 // the resync alone. controller.lifecycle.test.ts shows the same edit staying unrepaired with the resync off.
-import { readFileSync } from "node:fs";
+import { auditEvents, WRITE_VERBS } from "../harness/audit";
 import { MODULE_USER } from "../harness/control-plane";
 import { kubectl } from "../harness/kubectl";
 import { OwnWatcher, startOwnWatcher } from "../harness/own-watcher";
@@ -15,16 +15,9 @@ describeCluster("resync: repairs what no watch triggers, and writes nothing othe
   const k = (args: string[], input?: string) => kubectl(w.cp.kubeconfig, args, { input });
   const kJson = async (args: string[]) => JSON.parse((await k([...args, "-o", "json"])).stdout);
   const writesSince = (since: string) =>
-    readFileSync(w.cp.auditLog, "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .map(l => JSON.parse(l))
-      .filter(
-        e =>
-          e.user?.username === MODULE_USER &&
-          ["create", "update", "patch", "delete"].includes(e.verb),
-      )
-      .filter(e => e.stageTimestamp > since && e.objectRef?.resource !== "events");
+    auditEvents({ user: MODULE_USER, verbs: WRITE_VERBS, since }, w.cp.auditLog).filter(
+      e => e.objectRef?.resource !== "events",
+    );
 
   beforeAll(async () => {
     w = await startOwnWatcher({ env: { CHEIRON_RESYNC_SECONDS: "8" } });

@@ -7,7 +7,7 @@ import { mkdtempSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { makeLoopbackCert } from "../../test/harness/loopback-tls";
+import { makeLoopbackCert } from "../../harness/loopback-tls";
 
 export type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 export interface Seen {

@@ -1,12 +1,14 @@
 // Builds a Pepr module with `npx pepr build -o <dir>` and runs the bundle the way the admission and watcher
 // Deployments do (`node pepr-<uuid>.js`, PEPR_WATCH_MODE=false|true), on https://localhost:3000 with a
-// self-signed certificate. One module at a time: the port is Pepr's fixed 3000.
+// self-signed certificate, and points the built manifest's webhooks at it. One module at a time: the port is
+// Pepr's fixed 3000 (or a remap). Shared by the tests (own-watcher.ts, test/deployed, test/faults) and bench/.
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO } from "../test/harness/module";
-import { httpsGet, Proc, sleep, startProc, stopProc } from "../test/harness/proc";
-import { inCgroup, MemoryCgroup } from "../test/harness/cgroup";
+import { REPO } from "./module";
+import { Proc, sleep, startProc, untilHealthy } from "./proc";
+import { inCgroup, MemoryCgroup } from "./cgroup";
+import { kubectl } from "./kubectl";
 
 export const PORT = 3000;
 /** The bundle keeps pepr and its dependencies external; outside the repo they come from here. */
@@ -107,20 +109,11 @@ export async function startBuiltModule(run: ModuleRun, timeoutMs = 90_000): Prom
       ...run.env,
     },
   });
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (proc.exitCode !== null)
-      throw new Error(`${run.name} exited (${proc.exitCode})\n${proc.tail(60)}`);
-    const ok = await httpsGet(`https://localhost:${run.port ?? PORT}/healthz`, { ca: run.tls.ca })
-      .then(r => r.status === 200)
-      .catch(() => false);
-    if (ok) return proc;
-    if (Date.now() > deadline) {
-      await stopProc(proc);
-      throw new Error(`${run.name} did not serve /healthz in time\n${proc.tail(60)}`);
-    }
-    await sleep(250);
-  }
+  await untilHealthy(proc, `https://localhost:${run.port ?? PORT}/healthz`, {
+    tls: { ca: run.tls.ca },
+    timeoutMs,
+  });
+  return proc;
 }
 
 /** Waits until the module log contains a line (for example Cheiron's "admission view ready"). */
@@ -133,11 +126,39 @@ export async function waitForLog(proc: Proc, text: string, timeoutMs = 30_000) {
   }
 }
 
-const ticksPerSecond = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
-
-/** CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat. */
-export function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+/**
+ * Applies the module's Mutating- and ValidatingWebhookConfiguration from the built manifest
+ * (pepr-module-cheiron.yaml, rules and namespaceSelector as `pepr build` wrote them), with the in-cluster
+ * Service replaced by a URL on loopback and our certificate's CA.
+ */
+export async function applyWebhooks(
+  kubeconfig: string,
+  manifest: string,
+  port: number,
+  apiPath: string,
+  ca: Buffer,
+) {
+  const docs = readFileSync(manifest, "utf8")
+    .split(/^---$/m)
+    .filter(d => /^kind: (Mutating|Validating)WebhookConfiguration$/m.test(d));
+  if (docs.length !== 2)
+    throw new Error(`expected 2 webhook configurations in ${manifest}, got ${docs.length}`);
+  const objects: any[] = [];
+  for (const doc of docs) {
+    const r = await kubectl(kubeconfig, ["create", "--dry-run=client", "-o", "json", "-f", "-"], {
+      input: doc,
+    });
+    objects.push(JSON.parse(r.stdout));
+  }
+  for (const o of objects) {
+    const op = o.kind.startsWith("Mutating") ? "mutate" : "validate";
+    for (const w of o.webhooks) {
+      w.clientConfig = {
+        url: `https://localhost:${port}/${op}/${apiPath}`,
+        caBundle: ca.toString("base64"),
+      };
+    }
+  }
+  const list = { apiVersion: "v1", kind: "List", items: objects };
+  await kubectl(kubeconfig, ["apply", "--server-side", "-f", "-"], { input: JSON.stringify(list) });
 }

@@ -2,17 +2,17 @@
 // apiserver sends them, run through the real handlers against a view loaded without any API.
 import { PeprMutateRequest, type a } from "pepr";
 import type { AdmissionRequest } from "pepr/dist/lib/common-types";
-import type { SecretEntry } from "../api/types";
-import type { Manager, ObjectMeta } from "../domain/model";
+import type { SecretEntry } from "../../../src/api/types";
+import type { Manager, ObjectMeta } from "../../../src/domain/model";
 import {
   ANNOTATION_IGNORE,
   ANNOTATION_RECONCILABLE,
   ANNOTATION_ATTACHED_BY,
   ANNOTATION_RECONCILE_WITH,
   ANNOTATION_RECONCILED,
-} from "../constants";
-import { mutatePod, mutateServiceAccount } from "./mutate";
-import { admissionView } from "./view";
+} from "../../../src/constants";
+import { mutatePod, mutateServiceAccount } from "../../../src/admission/mutate";
+import { admissionView } from "../../../src/admission/view";
 
 export const RW = ANNOTATION_RECONCILE_WITH;
 export const OURS = [ANNOTATION_RECONCILE_WITH, ANNOTATION_RECONCILABLE, ANNOTATION_RECONCILED];

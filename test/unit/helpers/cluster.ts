@@ -1,15 +1,14 @@
 // An in-memory apiserver and a watcher cache over it, for the controller unit tests (not used at runtime):
 // objects by path, JSON and merge patches with the resourceVersion precondition, and failures injected per call.
 import { applyPatch, deepClone, Operation } from "fast-json-patch";
-import { ApiError } from "../k8s/api-error";
-import { ApiClient, setApiClient } from "../k8s/client";
-import { API_VERSION } from "../constants";
-import { WatcherCache } from "./cache";
+import { ApiError } from "../../../src/k8s/api-error";
+import { ApiClient, setApiClient } from "../../../src/k8s/client";
+import { API_VERSION } from "../../../src/constants";
+import { WatcherCache } from "../../../src/controllers/cache";
 
 export type Call = { method: string; path: string; body?: unknown };
-/* eslint-disable @typescript-eslint/no-explicit-any -- API objects of any kind, as JSON */
+// API objects of any kind, as JSON.
 export type Obj = { kind?: string; metadata: Record<string, any>; [k: string]: any };
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 const PLURALS: Record<string, string> = {
   Namespace: "namespaces",

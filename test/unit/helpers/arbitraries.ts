@@ -1,9 +1,9 @@
 // fast-check generators shared by the property tests of src/domain (*.property.test.ts); not used at runtime.
 // Small pools on purpose: names, namespaces and labels collide often, which is where the interesting cases are.
 import fc from "fast-check";
-import type { LabelSelector, SecretEntry } from "../api/types";
-import { ANNOTATION_IGNORE, ANNOTATION_RECONCILABLE } from "../constants";
-import type { Manager, ObjectMeta } from "./model";
+import type { LabelSelector, SecretEntry } from "../../../src/api/types";
+import { ANNOTATION_IGNORE, ANNOTATION_RECONCILABLE } from "../../../src/constants";
+import type { Manager, ObjectMeta } from "../../../src/domain/model";
 
 export const RUNS = { numRuns: 300 };
 

@@ -1,6 +1,6 @@
 // Builders shared by the src/domain unit tests (not used at runtime).
-import type { ClusterImagePullSecretManagerSpec, SecretEntry } from "../api/types";
-import type { Manager, ObjectMeta, SourceSecret } from "./model";
+import type { ClusterImagePullSecretManagerSpec, SecretEntry } from "../../../src/api/types";
+import type { Manager, ObjectMeta, SourceSecret } from "../../../src/domain/model";
 
 function manager(
   kind: Manager["kind"],

@@ -1,8 +1,14 @@
-// Runs of the controller's units of work over the in-memory cluster of test-cluster.ts, for unit tests (not used
+// Runs of the controller's units of work over the in-memory cluster of cluster.ts, for unit tests (not used
 // at runtime): each namespace reconciled once, then the manager's status and Event flushed, as the queue would.
-import type { WatcherCache } from "./cache";
-import { reconcileNamespace } from "./namespace";
-import { addCounts, flushDeleting, flushLive, ManagerState, newManagerState } from "./report";
+import type { WatcherCache } from "../../../src/controllers/cache";
+import { reconcileNamespace } from "../../../src/controllers/namespace";
+import {
+  addCounts,
+  flushDeleting,
+  flushLive,
+  ManagerState,
+  newManagerState,
+} from "../../../src/controllers/report";
 
 /** Reconciles `namespaces` and flushes manager `key`; returns the manager state (outcomes by namespace). */
 export async function runManager(
