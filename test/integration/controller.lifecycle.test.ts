@@ -21,6 +21,7 @@ import {
   serviceAccount,
   status,
   uid,
+  applyDenyPolicy,
 } from "./helpers";
 import { MODULE_USER } from "../harness/control-plane";
 import { createServiceAccount } from "./admission-helpers";
@@ -99,23 +100,12 @@ describeCluster("controller: lifecycle", () => {
     const ns = await newNamespace("retry");
     const blocked = `blocked-${uid()}`;
     const policy = `deny-${blocked}`;
-    await apply(`apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicy
-metadata: {name: ${policy}}
-spec:
-  failurePolicy: Fail
-  matchConstraints:
-    resourceRules: [{apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE"], resources: ["secrets"]}]
-  validations: [{expression: "object.metadata.name != '${blocked}'", message: "refused for the test"}]
----
-apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicyBinding
-metadata: {name: ${policy}}
-spec:
-  policyName: ${policy}
-  validationActions: [Deny]
-  matchResources: {namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ${ns}}}}
-`);
+    await applyDenyPolicy({
+      name: policy,
+      ns,
+      operation: "CREATE",
+      allow: `object.metadata.name != '${blocked}'`,
+    });
     await eventually(async () => {
       const r = await k(["create", "secret", "generic", blocked, "-n", ns, "--dry-run=server"], {
         allowFail: true,

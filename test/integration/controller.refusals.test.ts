@@ -16,6 +16,7 @@ import {
   pullsOf,
   status,
   uid,
+  applyDenyPolicy,
 } from "./helpers";
 
 const condition = (st: any, type: string) => st.conditions?.find((c: any) => c.type === type);
@@ -23,23 +24,13 @@ const condition = (st: any, type: string) => st.conditions?.find((c: any) => c.t
 /** A policy that refuses every UPDATE of a Secret in namespace `ns`; returns its name. */
 async function refuseSecretUpdates(ns: string): Promise<string> {
   const policy = `deny-update-${uid()}`;
-  await apply(`apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicy
-metadata: {name: ${policy}}
-spec:
-  failurePolicy: Fail
-  matchConstraints:
-    resourceRules: [{apiGroups: [""], apiVersions: ["v1"], operations: ["UPDATE"], resources: ["secrets"]}]
-  validations: [{expression: "false", message: "updates refused for the test"}]
----
-apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicyBinding
-metadata: {name: ${policy}}
-spec:
-  policyName: ${policy}
-  validationActions: [Deny]
-  matchResources: {namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ${ns}}}}
-`);
+  await applyDenyPolicy({
+    name: policy,
+    ns,
+    operation: "UPDATE",
+    allow: "false",
+    message: "updates refused for the test",
+  });
   return policy;
 }
 

@@ -180,3 +180,34 @@ export async function waitGone(args: string[], timeoutMs = 30_000) {
     if (r.stdout.trim() !== "") throw new Error(`still there: ${r.stdout}`);
   }, timeoutMs);
 }
+
+/**
+ * A ValidatingAdmissionPolicy (and its binding) `name` that refuses `operation` on Secrets in namespace `ns`
+ * wherever `allow` (a CEL expression) is false: how tests make the apiserver refuse Cheiron's writes.
+ */
+export async function applyDenyPolicy(opts: {
+  name: string;
+  ns: string;
+  operation: "CREATE" | "UPDATE";
+  allow: string;
+  message?: string;
+}): Promise<void> {
+  const { name, ns, operation, allow, message = "refused for the test" } = opts;
+  await apply(`apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: ${name}}
+spec:
+  failurePolicy: Fail
+  matchConstraints:
+    resourceRules: [{apiGroups: [""], apiVersions: ["v1"], operations: ["${operation}"], resources: ["secrets"]}]
+  validations: [{expression: ${JSON.stringify(allow)}, message: ${JSON.stringify(message)}}]
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: ${name}}
+spec:
+  policyName: ${name}
+  validationActions: [Deny]
+  matchResources: {namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ${ns}}}}
+`);
+}
