@@ -1,11 +1,9 @@
 // refreshStuckPods on a fake client and fake timers: how often one owner loses Pods when each replacement is
 // stuck again, and that a Pod whose replacement would lack the names too is never deleted.
-import type { ApiClient } from "../k8s/client";
 import { setApiClient } from "../k8s/client";
-import type { ServiceAccountRef } from "../domain/model";
 import type { PodView } from "../domain/stuck";
-import { meta, namespacedManager } from "../../test/unit/helpers/fixtures";
-import type { WatcherCache } from "./cache";
+import { namespacedManager } from "../../test/unit/helpers/fixtures";
+import { setStuckClient, stuckCache } from "../../test/unit/helpers/stuck";
 import type { ManagerState } from "./report";
 import { knownStuckPods, refreshStuckPods } from "./stuck-pods";
 
@@ -37,31 +35,15 @@ function setup(own?: string[]) {
   const owner = `rs-${++owners}`;
   let n = 0;
   const deleted: string[] = [];
-  const client = {
-    // Each list shows the ReplicaSet's current Pod; a delete makes the controller create the next one.
-    async *pages() {
-      yield { items: [replica(n, owner, own)] };
-    },
-    async delete(path: string) {
-      deleted.push(path.split("/").pop() ?? "");
+  // Each list shows the ReplicaSet's current Pod; a delete makes the controller create the next one.
+  setStuckClient(
+    () => [replica(n, owner, own)],
+    name => {
+      deleted.push(name);
       n += 1;
-      return {};
     },
-    async create() {
-      return {};
-    },
-  };
-  setApiClient(client as unknown as ApiClient);
-  const sa: ServiceAccountRef = {
-    name: "default",
-    namespace: "team",
-    hasAnnotations: true,
-    imagePullSecrets: [{ name: "ghcr" }],
-  };
-  const cache = {
-    namespaces: { get: () => meta("team") },
-    serviceAccounts: { get: () => sa },
-  } as unknown as WatcherCache;
+  );
+  const cache = stuckCache("team", ["ghcr"]);
   const state = {} as ManagerState;
   const check = (manager = m, s = state) => refreshStuckPods(cache, manager, s, { team: ["ghcr"] });
   return { deleted, check, state };

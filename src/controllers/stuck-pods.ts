@@ -56,6 +56,8 @@ const memories = new WeakMap<ManagerState, Memory>();
 let requeueFlush: ((managerKey: string) => void) | undefined;
 /** Per owner uid, shared by every manager: an owner loses Pods at most once per back-off. */
 const backoff = new RecreateBackoff();
+/** Stuck Pods deleted side by side in one look. */
+const DELETE_CONCURRENCY = 8;
 
 /** The controller's hook: queue a manager's Pod check (for the once-a-minute re-check of stuck Pods). */
 export function onStuckPodsRecheck(requeue: (managerKey: string) => void): void {
@@ -138,7 +140,9 @@ export async function refreshStuckPods(
 
 /**
  * Deletes the stuck Pods of `due` namespaces whose replacement gets what they lack, owner by owner: all of one
- * owner's at once (so a Deployment's replicas recover together), then that owner waits out its back-off.
+ * owner's at once (so a Deployment's replicas recover together), then that owner waits out its back-off. The
+ * deletes run side by side (at most DELETE_CONCURRENCY); a namespace whose owners found no token is looked at
+ * again when the next token is due (its retryAt).
  */
 async function recreatePods(m: Manager, mem: Memory, due: string[], now: number) {
   const rate = buildRecreateRate(m.spec.recreateStuckPodsPerMinute);
@@ -147,25 +151,44 @@ async function recreatePods(m: Manager, mem: Memory, due: string[], now: number)
   for (const p of due.flatMap(ns => mem.stuck.get(ns) ?? []))
     if (p.recreatable && p.owner && !p.blocked)
       byOwner.set(p.owner, [...(byOwner.get(p.owner) ?? []), p]);
-  const deleted: StuckPod[] = [];
+  const chosen: StuckPod[] = [];
   for (const [owner, pods] of byOwner) {
-    if (!backoff.allows(owner, Date.now()) || !mem.bucket.take(Date.now(), rate)) continue;
+    if (!backoff.allows(owner, Date.now())) continue;
+    if (!mem.bucket.take(Date.now(), rate)) {
+      const check = mem.checks.get(pods[0].namespace);
+      if (check) check.retryAt = mem.bucket.nextAt(Date.now());
+      continue;
+    }
     // Recorded before any await, so that another manager's check running meanwhile leaves this owner alone.
     backoff.record(owner, Date.now());
     for (const [i, p] of pods.entries()) {
       if (i > 0 && !mem.bucket.take(Date.now(), rate)) break;
-      if (await deleteStuckPod(m, p)) deleted.push(p);
+      chosen.push(p);
     }
   }
-  return deleted;
+  const gone = new Set<StuckPod>();
+  await runBounded(
+    chosen.map(p => async () => {
+      if (await deleteStuckPod(m, p)) gone.add(p);
+    }),
+    DELETE_CONCURRENCY,
+  );
+  return chosen.filter(p => gone.has(p));
 }
 
-/** While stuck Pods are known, queue the manager's Pod check again once the re-check is due. */
+/**
+ * While stuck Pods are known, queue the manager's Pod check again once the re-check is due, or sooner when a
+ * namespace waits for a token (retryAt).
+ */
 function scheduleRecheck(m: Manager, mem: Memory) {
   clearTimeout(mem.timer);
   mem.timer = undefined;
-  if (![...mem.checks.values()].some(c => c.stuck > 0)) return;
+  const checks = [...mem.checks.values()];
+  if (!checks.some(c => c.stuck > 0)) return;
+  const now = Date.now();
+  const retries = checks.flatMap(c => (c.retryAt !== undefined ? [c.retryAt - now] : []));
+  const delay = Math.max(0, Math.min(STUCK_RECHECK_MS + 1000, ...retries));
   const key = buildManagerKey(m);
-  mem.timer = setTimeout(() => requeueFlush?.(key), STUCK_RECHECK_MS + 1000);
+  mem.timer = setTimeout(() => requeueFlush?.(key), delay);
   mem.timer.unref?.();
 }

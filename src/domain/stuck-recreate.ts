@@ -9,7 +9,12 @@ import type { Manager, ObjectMeta, ServiceAccountRef } from "./model";
 import { buildPodImageRegistries } from "./registry";
 import { buildExpectedNames, buildStuckPod, PodView, StuckPod } from "./stuck";
 
-export const DEFAULT_RECREATE_PER_MINUTE = 10;
+/**
+ * A stuck Pod serves nothing, so deleting it costs no availability; the rate only keeps a manager that appears
+ * over many stuck Pods from deleting them all in one burst. 60 a minute lets the stuck Deployments of a typical
+ * team recover in the first look.
+ */
+export const DEFAULT_RECREATE_PER_MINUTE = 60;
 export const MAX_RECREATE_PER_MINUTE = 100;
 /** One owner loses a Pod at most once in this long, doubled after each time… */
 export const RECREATE_BACKOFF_BASE_MS = 60_000;
@@ -154,5 +159,12 @@ export class TokenBucket {
     if (this.tokens < 1) return false;
     this.tokens -= 1;
     return true;
+  }
+
+  /** When the next token is there (now if one is). */
+  nextAt(now: number): number {
+    const elapsed = Math.max(0, now - this.at);
+    const tokens = Math.min(this.perMinute, this.tokens + (elapsed * this.perMinute) / 60_000);
+    return tokens >= 1 ? now : now + Math.ceil(((1 - tokens) * 60_000) / this.perMinute);
   }
 }

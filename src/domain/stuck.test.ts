@@ -158,14 +158,14 @@ describe("buildStuckPodNames", () => {
 
 describe("buildRecreateRate", () => {
   it.each([
-    [undefined, 10],
+    [undefined, 60],
     [1, 1],
     [25, 25],
     [100, 100],
     [0, 1],
     [1000, 100],
     [2.7, 2],
-    ["5", 10],
+    ["5", 60],
   ])("%s -> %s", (value, expected) => {
     expect(buildRecreateRate(value)).toBe(expected);
   });
@@ -187,6 +187,20 @@ describe("selectNamespacesToCheck", () => {
     ["stuck Pods, checked 59 s ago", { a: ["x"] }, [["a", seen(["x"], 2, 59_000)]], false, []],
     ["stuck Pods, checked 60 s ago", { a: ["x"] }, [["a", seen(["x"], 2, 60_000)]], false, ["a"]],
     ["the spec changed", { a: ["x"], b: ["x"] }, [["a", seen(["x"], 0, 1)]], true, ["a", "b"]],
+    [
+      "waiting for a token, not yet",
+      { a: ["x"] },
+      [["a", { ...seen(["x"], 2, 1000), retryAt: now + 1 }]],
+      false,
+      [],
+    ],
+    [
+      "waiting for a token, due",
+      { a: ["x"] },
+      [["a", { ...seen(["x"], 2, 6000), retryAt: now }]],
+      false,
+      ["a"],
+    ],
   ])("%s", (_name, attachable, last, specChanged, expected) => {
     expect(selectNamespacesToCheck(attachable, new Map(last), specChanged, now)).toEqual(expected);
   });
@@ -200,6 +214,16 @@ describe("TokenBucket", () => {
     expect(bucket.take(20_000)).toBe(true);
     expect(bucket.take(20_000)).toBe(false);
     expect([1, 2, 3, 4].map(() => bucket.take(10 * 60_000))).toEqual([true, true, true, false]);
+  });
+
+  it("says when the next token is there", () => {
+    const bucket = new TokenBucket(10, 0);
+    expect(bucket.nextAt(0)).toBe(0);
+    for (let i = 0; i < 10; i++) bucket.take(0);
+    expect(bucket.nextAt(0)).toBe(6_000);
+    expect(bucket.nextAt(3_000)).toBe(6_000);
+    expect(bucket.take(5_999)).toBe(false);
+    expect(bucket.take(6_000)).toBe(true);
   });
 
   it("applies a lower rate at once", () => {

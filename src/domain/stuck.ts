@@ -156,12 +156,14 @@ export interface NamespaceCheck {
   stuck: number;
   /** When (ms). */
   at: number;
+  /** Recreatable Pods were left there for lack of tokens: look again at this time (ms), before the re-check. */
+  retryAt?: number;
 }
 
 /**
  * The covered namespaces whose Pods to read now: those where a name became attachable since their last check
  * (or never checked, e.g. after a restart), every one after a spec change, and those where stuck Pods were found
- * at least STUCK_RECHECK_MS ago. Nothing otherwise: a manager with no stuck Pods reads nothing when idle.
+ * at least STUCK_RECHECK_MS ago, or whose retryAt (Pods left for lack of tokens) has come. Nothing otherwise: a manager with no stuck Pods reads nothing when idle.
  */
 export function selectNamespacesToCheck(
   attachable: Record<string, string[]>,
@@ -175,6 +177,7 @@ export function selectNamespacesToCheck(
       const seen = last.get(ns);
       if (!seen || specChanged) return true;
       if (names.some(n => !seen.names.includes(n))) return true;
+      if (seen.retryAt !== undefined && now >= seen.retryAt) return true;
       return seen.stuck > 0 && now - seen.at >= STUCK_RECHECK_MS;
     })
     .map(([ns]) => ns)
