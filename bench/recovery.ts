@@ -14,6 +14,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { describeCalls, moduleApiCalls } from "./audit";
+import { auditEvents } from "../test/harness/audit";
 import { percentile } from "./load";
 import { kubectl } from "../test/harness/kubectl";
 import { snapshotModule, startModule, stopModule, RunningModule } from "../test/harness/module";
@@ -50,6 +51,9 @@ interface Phase {
   maxS?: number;
   /** Seconds from the manager's create to each Pod delete the module made, sorted. */
   podDeletesS: number[];
+  /** The node's part, from the audit log: each replacement Pod's create (ReplicaSet controller) and binding. */
+  podCreatesS: number[];
+  podBindingsS: number[];
   moduleWrites: number;
   moduleWritesByKind: string;
   loadAverage: number[];
@@ -133,6 +137,19 @@ async function runPhase(c: NodeCluster, phase: string, ca: Buffer): Promise<Phas
     .filter(e => e.verb === "delete" && e.requestURI.includes("/pods/"))
     .map(e => (Date.parse(e.requestReceivedTimestamp) - t0) / 1000)
     .sort((x, y) => x - y);
+  // The replacements' creates and bindings (any user), to split the control plane's and kubelet's parts.
+  const since = (verb: string, sub?: string) =>
+    [
+      ...new Map(
+        auditEvents({ verbs: [verb], resource: "pods", namespace: ns }, c.cp.auditLog)
+          .filter(
+            e => e.objectRef?.subresource === sub && Date.parse(e.requestReceivedTimestamp) >= t0,
+          )
+          .map(e => [e.auditID, (Date.parse(e.stageTimestamp) - t0) / 1000]),
+      ).values(),
+    ].sort((x, y) => x - y);
+  const createsS = since("create");
+  const bindingsS = since("create", "binding");
   const stillStuck = (await pods(c, ns, ca)).filter(p => stuckUids.has(p.uid) && !p.running).length;
   const r: Phase = {
     phase,
@@ -151,6 +168,8 @@ async function runPhase(c: NodeCluster, phase: string, ca: Buffer): Promise<Phas
         }
       : {}),
     podDeletesS: deletesS,
+    podCreatesS: createsS,
+    podBindingsS: bindingsS,
     moduleWrites: writes.length,
     // One line per kind of write: the deleted Pods' names folded into one entry.
     moduleWritesByKind: describeCalls(
@@ -162,10 +181,12 @@ async function runPhase(c: NodeCluster, phase: string, ca: Buffer): Promise<Phas
     loadAverage: loadavg(),
   };
   const f = (v?: number) => (v === undefined ? "-" : v.toFixed(1));
+  const span = (xs: number[]) => (xs.length ? `${f(xs[0])} to ${f(xs.at(-1))} s after it` : "none");
   console.log(
     `[recovery] ${phase}: ${recoveredS.length}/${DEPLOYMENTS} Running within ${waitedS.toFixed(0)} s of the` +
       ` manager's create (p50 ${f(r.p50S)} s, p99 ${f(r.p99S)} s, max ${f(r.maxS)} s); ${stillStuck} of the` +
-      ` original Pods still stuck; Pods deleted ${deletesS.length ? `${f(deletesS[0])} to ${f(deletesS.at(-1))} s after it` : "none"};` +
+      ` original Pods still stuck; Pods deleted ${span(deletesS)}, replacements created ${span(createsS)},` +
+      ` bound ${span(bindingsS)};` +
       ` module writes ${writes.length}: ${r.moduleWritesByKind || "none"}`,
   );
   await kubectl(kc, ["delete", "namespace", ns, "--wait=true", "--timeout=120s"], {
