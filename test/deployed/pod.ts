@@ -9,7 +9,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { REPO } from "../harness/module";
 import { writePortRemap } from "../harness/port-remap";
-import { httpsGet, Proc, startProc, untilHealthy } from "../harness/proc";
+import { launchModule } from "../harness/launch";
+import { httpsGet, Proc } from "../harness/proc";
 
 const PRELOAD = `// Maps a Pod's mounted paths into CHEIRON_TEST_POD_ROOT (test/deployed/pod.ts).
 const fs = require("node:fs");
@@ -57,24 +58,21 @@ export async function startPod(dir: string, spec: PodSpec, timeoutMs = 120_000):
   const remap = writePortRemap(dir);
   // The image's /app/node_modules/pepr/dist/controller.js is this repo's pepr 1.1.4.
   const controller = spec.args[0].replace("/app/node_modules", join(REPO, "node_modules"));
-  const proc = startProc(
-    spec.name,
-    process.execPath,
+  const proc = await launchModule({
+    name: spec.name,
     dir,
-    ["--require", preload, ...remap.nodeArgs, controller, ...spec.args.slice(1)],
-    {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH ?? "",
-        HOME: root,
-        NODE_PATH: join(REPO, "node_modules"),
-        CHEIRON_TEST_POD_ROOT: root,
-        ...remap.env(spec.port),
-        ...spec.env,
-      },
+    cmd: process.execPath,
+    args: ["--require", preload, ...remap.nodeArgs, controller, ...spec.args.slice(1)],
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: root,
+      NODE_PATH: join(REPO, "node_modules"),
+      CHEIRON_TEST_POD_ROOT: root,
+      ...remap.env(spec.port),
+      ...spec.env,
     },
-  );
-  await untilHealthy(proc, `https://127.0.0.1:${spec.port}/healthz`, {
+    healthUrl: `https://127.0.0.1:${spec.port}/healthz`,
     tls: { insecure: true },
     timeoutMs,
   });

@@ -6,8 +6,9 @@ import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO } from "./module";
-import { Proc, sleep, startProc, untilHealthy } from "./proc";
-import { inCgroup, MemoryCgroup } from "./cgroup";
+import { launchModule } from "./launch";
+import { Proc, sleep } from "./proc";
+import type { MemoryCgroup } from "./cgroup";
 import { kubectl } from "./kubectl";
 
 export const PORT = 3000;
@@ -91,11 +92,11 @@ export interface ModuleRun {
 
 /** Starts `node <bundle>` and waits until /healthz answers (Pepr binds it once its store is ready). */
 export async function startBuiltModule(run: ModuleRun, timeoutMs = 90_000): Promise<Proc> {
-  const args = [...(run.nodeArgs ?? []), run.bundle];
-  const [cmd, cmdArgs] = run.cgroup
-    ? inCgroup(run.cgroup, process.execPath, args)
-    : [process.execPath, args];
-  const proc = startProc(run.name, cmd, run.dir, cmdArgs, {
+  return launchModule({
+    name: run.name,
+    dir: run.dir,
+    cmd: process.execPath,
+    args: [...(run.nodeArgs ?? []), run.bundle],
     cwd: run.dir,
     env: {
       ...process.env,
@@ -108,12 +109,11 @@ export async function startBuiltModule(run: ModuleRun, timeoutMs = 90_000): Prom
       LOG_LEVEL: "info",
       ...run.env,
     },
-  });
-  await untilHealthy(proc, `https://localhost:${run.port ?? PORT}/healthz`, {
+    healthUrl: `https://localhost:${run.port ?? PORT}/healthz`,
     tls: { ca: run.tls.ca },
     timeoutMs,
+    cgroup: run.cgroup,
   });
-  return proc;
 }
 
 /** Waits until the module log contains a line (for example Cheiron's "admission view ready"). */

@@ -3,7 +3,8 @@
 // deleted on teardown (killing `pepr dev` leaves them behind).
 import { cpSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { Proc, startProc, stopProc, untilHealthy } from "./proc";
+import { launchModule } from "./launch";
+import { Proc, stopProc } from "./proc";
 import { kubectl } from "./kubectl";
 
 export const REPO = resolve(__dirname, "../..");
@@ -90,24 +91,23 @@ export async function startModule(
 ): Promise<RunningModule> {
   const t0 = Date.now();
   await installCRDs(kubeconfig, dir);
-  const proc = startProc(
-    "pepr-dev",
-    join(REPO, "node_modules/.bin/pepr"),
+  const proc = await launchModule({
+    name: "pepr-dev",
     dir,
-    ["dev", "--host", "localhost", "--yes"],
-    {
-      cwd: opts.cwd ?? REPO,
-      env: { ...process.env, KUBECONFIG: kubeconfig, ...opts.env },
-    },
-  );
-  await untilHealthy(proc, "https://localhost:3000/healthz", {
+    cmd: join(REPO, "node_modules/.bin/pepr"),
+    args: ["dev", "--host", "localhost", "--yes"],
+    cwd: opts.cwd ?? REPO,
+    env: { ...process.env, KUBECONFIG: kubeconfig, ...opts.env },
+    healthUrl: "https://localhost:3000/healthz",
     tls: { insecure: true },
     timeoutMs: opts.timeoutMs ?? 180_000,
-    pollMs: 500,
-    what: "pepr dev",
-    exitedMessage: " before serving /healthz",
-    tailLines: 80,
-    stop: () => stopModule({ proc, kubeconfig }),
+    wait: {
+      pollMs: 500,
+      what: "pepr dev",
+      exitedMessage: " before serving /healthz",
+      tailLines: 80,
+    },
+    stop: p => stopModule({ proc: p, kubeconfig }),
   });
   console.log(
     `[module] pepr dev served /healthz ${((Date.now() - t0) / 1000).toFixed(1)} s after start`,
