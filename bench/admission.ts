@@ -5,9 +5,9 @@
 // (ABBA order) and each round measures REQUESTS / ROUNDS per kind after its own warm-up: a change in
 // background load then hits both modules alike. Percentiles are over all rounds pooled.
 //   BENCH_CONCURRENCY (8)  BENCH_REQUESTS (2000 per kind)  BENCH_WARMUP (200 per kind and start)
-//   BENCH_ROUNDS (4)
+//   BENCH_ROUNDS (4)  BENCH_VIEW_NAMESPACES (0)  BENCH_VIEW_MANAGERS (0): the view at scale (bench/view.ts)
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildK8s } from "../scripts/k8s-build";
@@ -28,12 +28,21 @@ import {
 import { cpuMs } from "./scale-cpu";
 import { newTotals, printReport, Settings, Totals } from "./report";
 import { checkCheiron, checkNoop, createManagers, NAMESPACE, waitForSecrets } from "./setup";
+import { createView, waitForViewSecrets } from "./view";
+
+/** The process's peak resident memory (VmHWM), in MB. */
+const peakRssMB = (pid: number) =>
+  Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
 
 const num = (name: string, dflt: number) => Number(process.env[name] ?? dflt) || dflt;
 const CONCURRENCY = num("BENCH_CONCURRENCY", 8);
 const REQUESTS = num("BENCH_REQUESTS", 2000);
 const WARMUP = num("BENCH_WARMUP", 200);
 const ROUNDS = num("BENCH_ROUNDS", 4);
+const VIEW = {
+  namespaces: num("BENCH_VIEW_NAMESPACES", 0),
+  managers: num("BENCH_VIEW_MANAGERS", 0),
+};
 const PHASE_DEADLINE_MS = 180_000;
 const KINDS: Kind[] = ["ServiceAccount", "Pod"];
 const TARGET_RATIO = 1.15;
@@ -111,6 +120,7 @@ async function round(run: ModuleRun, r: number, auditLog: string, t: Totals) {
   const t1 = Date.now();
   await sleep(1000); // the audit log is written before each response; this covers clock granularity
   t.calls.push(...moduleApiCalls(auditLog, t0, t1));
+  t.peakRssMB = Math.max(t.peakRssMB, peakRssMB(proc.child.pid ?? 0));
   await stopProc(proc);
   procs.splice(procs.indexOf(proc), 1);
 }
@@ -140,6 +150,11 @@ async function main() {
 
   await installCRDs(plane.kubeconfig, plane.dir);
   await createManagers(plane.kubeconfig);
+  if (VIEW.namespaces > 0) {
+    const t = Date.now();
+    const n = await createView(plane.kubeconfig, VIEW);
+    console.log(`[bench] view: ${n} objects applied in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+  }
   const tls: Tls = makeCert(work);
   const apiPath = randomBytes(32).toString("hex");
   const base = { dir: work, kubeconfig: plane.moduleKubeconfig, tls, apiPath };
@@ -153,6 +168,11 @@ async function main() {
   });
   procs.push(watcher);
   await waitForSecrets(plane.kubeconfig);
+  // The view's managers converge too (their Secrets, references and status), so admission reads a settled view.
+  if (VIEW.namespaces > 0) {
+    await waitForViewSecrets(plane.kubeconfig, VIEW);
+    await waitForQuiet(plane.auditLog, Date.now() - 1000, 5000, 120_000);
+  }
   await stopProc(watcher);
   procs.splice(procs.indexOf(watcher), 1);
   console.log("[bench] both managers' Secrets exist; the controller is stopped");
@@ -170,7 +190,7 @@ async function main() {
       await round(run, r, plane.auditLog, results[run.name]);
     }
   }
-  printReport(results, settings, KINDS);
+  printReport(results, { ...settings, view: VIEW }, KINDS);
   return results.cheiron.calls.length === 0 ? 0 : 1;
 }
 

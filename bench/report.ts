@@ -17,6 +17,8 @@ export interface Totals {
   samples: Partial<Record<Kind, ReviewResponse>>;
   startupCalls: Calls;
   calls: Calls;
+  /** The highest VmHWM of the module's process over its rounds. */
+  peakRssMB: number;
 }
 
 export const newTotals = (): Totals => ({
@@ -27,6 +29,7 @@ export const newTotals = (): Totals => ({
   samples: {},
   startupCalls: [],
   calls: [],
+  peakRssMB: 0,
 });
 
 export interface Settings {
@@ -36,6 +39,8 @@ export interface Settings {
   rounds: number;
   targetRatio: number;
   loadBefore: number[];
+  /** Namespaces and managers besides the two checked ones (bench/view.ts). */
+  view?: { namespaces: number; managers: number };
 }
 
 const ms = (v: number) => v.toFixed(2).padStart(8);
@@ -47,7 +52,8 @@ export function printReport(results: Record<string, Totals>, s: Settings, kinds:
     `\nAdmission latency, ${new Date().toISOString()}: ${s.concurrency} in flight, ${s.requests} requests` +
       ` per kind and module in ${s.rounds} rounds (each after ${s.warmup} warm-up per kind),` +
       ` node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? "CPU"},` +
-      ` load average ${load(s.loadBefore)} before, ${load(loadavg())} after`,
+      ` load average ${load(s.loadBefore)} before, ${load(loadavg())} after;` +
+      ` view: ${(s.view?.namespaces ?? 0) + 3} namespaces, ${(s.view?.managers ?? 0) + 2} managers`,
   );
   console.log(`module   kind             p50 ms   p90 ms   p99 ms   max ms   req/s  CPU ms/req`);
   for (const kind of kinds) {
@@ -78,6 +84,8 @@ export function printReport(results: Record<string, Totals>, s: Settings, kinds:
         ` CPU per request ratio: ${(cpu("cheiron") / cpu("noop")).toFixed(3)}`,
     );
   }
+  for (const [name, t] of Object.entries(results))
+    console.log(`peak RSS of ${name}'s admission process: ${t.peakRssMB.toFixed(1)} MB`);
   for (const [name, t] of Object.entries(results)) {
     console.log(
       `API calls by ${name} from its first start to the end of its first warm-up: ` +
