@@ -1,10 +1,14 @@
 // The floor the fan-out is compared with: the same writes from a minimal client over keep-alive connections,
-// on the same control plane and N, in namespaces the manager does not select.
+// on the same control plane and N, in namespaces the manager does not select. Twice: with the module's webhooks
+// registered (each ServiceAccount patch calls Cheiron's admission), and the pure floor with no webhook configured
+// (the module's webhook configurations removed for that run, then restored as they were): what a cluster without
+// Cheiron could reach, the floor the target uses (issue 26 #2).
 import { performance } from "node:perf_hooks";
 import { formatCpu, waitSettled } from "./scale-cpu";
 import { readWebhookCalls } from "./scale-metrics";
 import { createSet, EXTRA_SAS } from "./scale-cluster";
 import { Api, bounded } from "./scale-kube";
+import { buildRestoredObject, HOOK_CONFIGS } from "./scale-hooks";
 import type { Ctx } from "./scale-phases";
 import { probeAfter, probeSpeed, SpeedProbes } from "./scale-speed";
 
@@ -88,19 +92,67 @@ export async function runFloor(ctx: Ctx, list: string[], c: number, name: string
   return run;
 }
 
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+/** Waits until the apiserver calls Cheiron's webhooks (`active`) or no longer does, by server dry-run creates. */
+async function untilWebhooks(ctx: Ctx, ns: string, active: boolean, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (let i = 0; ; i++) {
+    const before = await readWebhookCalls(ctx.api);
+    const sa = { metadata: { name: `webhook-probe-${i}` } };
+    await ctx.api.must("POST", `/api/v1/namespaces/${ns}/serviceaccounts?dryRun=All`, sa, [201]);
+    if ((await readWebhookCalls(ctx.api)) > before === active) return;
+    if (Date.now() > deadline)
+      throw new Error(
+        `the apiserver still ${active ? "does not call" : "calls"} Cheiron's webhooks`,
+      );
+    await sleep(200);
+  }
+}
+
+/**
+ * Runs `fn` with no webhook of the module configured: its two webhook configurations are read, deleted, and
+ * created again as they were afterwards (the watcher's own-writes condition included); each change is waited for
+ * until the apiserver's calls show it. `ns`: a namespace to probe in.
+ */
+export async function withoutWebhooks<T>(ctx: Ctx, ns: string, fn: () => Promise<T>): Promise<T> {
+  const saved: { path: string; object: unknown }[] = [];
+  for (const h of HOOK_CONFIGS) {
+    const r = await ctx.api.call("GET", h.path, undefined);
+    if (r.status === 200) saved.push({ path: h.path, object: r.body });
+  }
+  for (const h of saved) await ctx.api.must("DELETE", h.path, undefined, [200]);
+  await untilWebhooks(ctx, ns, false);
+  try {
+    return await fn();
+  } finally {
+    for (const h of saved) {
+      const collection = h.path.slice(0, h.path.lastIndexOf("/"));
+      await ctx.api.must("POST", collection, buildRestoredObject(h.object), [201]);
+    }
+    await untilWebhooks(ctx, ns, true);
+  }
+}
+
 /** The floor at each concurrency on a fresh set of N namespaces; the set is returned for later runs. */
 export async function floor(ctx: Ctx, n: number, concurrencies: number[]) {
   const list = await createFloorSet(ctx, n);
   const runs: (readonly [string, FloorRun])[] = [];
   for (const c of concurrencies)
     runs.push([`c${c}`, await runFloor(ctx, list, c, `floor-c${c}`)] as const);
-  const by = <T>(pick: (r: FloorRun) => T) =>
-    Object.fromEntries(runs.map(([k, r]) => [k, pick(r)])) as Record<string, T>;
-  return {
-    list,
-    times: by(r => r.seconds),
-    cpu: by(r => r.cpu),
-    webhookCalls: by(r => r.webhookCalls),
-    speed: by(r => r.speed),
-  };
+  const pure = await withoutWebhooks(ctx, list[0], async () => {
+    const out: (readonly [string, FloorRun])[] = [];
+    for (const c of concurrencies)
+      out.push([`c${c}`, await runFloor(ctx, list, c, `pure-c${c}`)] as const);
+    return out;
+  });
+  const by = <T>(of: (readonly [string, FloorRun])[], pick: (r: FloorRun) => T) =>
+    Object.fromEntries(of.map(([k, r]) => [k, pick(r)])) as Record<string, T>;
+  const summary = (of: (readonly [string, FloorRun])[]) => ({
+    times: by(of, r => r.seconds),
+    cpu: by(of, r => r.cpu),
+    webhookCalls: by(of, r => r.webhookCalls),
+    speed: by(of, r => r.speed),
+  });
+  return { list, ...summary(runs), pure: summary(pure) };
 }

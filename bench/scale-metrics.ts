@@ -50,10 +50,20 @@ export async function readAdmissionSlow(api: Api): Promise<AdmissionSlow> {
   };
 }
 
-/** Calls of Cheiron's webhooks so far (all durations), from the same histogram's `_count` lines. */
-export async function readWebhookCalls(api: Api): Promise<number> {
-  return sumLines(await metricsText(api), `${WEBHOOK_DURATION}_count{`, l => l.includes("cheiron"));
+/**
+ * Calls of Cheiron's webhooks so far (all durations), from the same histogram's `_count` lines; `type` "admit"
+ * counts the mutating webhook's only, "validating" the validating one's.
+ */
+export async function readWebhookCalls(api: Api, type?: "admit" | "validating"): Promise<number> {
+  return countWebhookCalls(await metricsText(api), type);
 }
+
+export const countWebhookCalls = (text: string, type?: "admit" | "validating") =>
+  sumLines(
+    text,
+    `${WEBHOOK_DURATION}_count{`,
+    l => l.includes("cheiron") && (type === undefined || l.includes(`type="${type}"`)),
+  );
 
 export function diffSlow(a: AdmissionSlow, b: AdmissionSlow): AdmissionSlow {
   return {

@@ -1,4 +1,4 @@
-// Repeated pairs: the fan-out again, right next to the floor at concurrency 32 again. This machine changes
+// Repeated pairs: the fan-out again, right next to the pure floor (no webhook configured) at concurrency 32. This machine changes
 // speed by tens of percent within minutes, and the first fan-out and the first floor run are minutes apart
 // (new namespaces, the floor's setup, the floor at concurrency 8 lie between them). Each further pair deletes the
 // manager (Cheiron cleans up its Secrets and references), waits for the cleanup and for quiet, applies the
@@ -6,13 +6,15 @@
 // more on its namespaces, seconds later. The median of the pairs' ratios says what one pair cannot.
 import { deleteAndWait, deleteManager, names } from "./scale-cluster";
 import { waitSettled } from "./scale-cpu";
-import { runFloor } from "./scale-floor";
+import { runFloor, withoutWebhooks } from "./scale-floor";
 import { Ctx, fanOut } from "./scale-phases";
 import type { SpeedProbes } from "./scale-speed";
 
 export interface Pair {
   fanOutSeconds: number;
   floorSeconds: number;
+  /** Calls of Cheiron's webhooks during the pair's (pure) floor run: 0 unless the webhooks were not removed. */
+  floorWebhookCalls?: number;
   ratio: number;
   writes: number;
   minimum: number;
@@ -47,10 +49,13 @@ export async function repeatPairs(
     await waitSettled(ctx.cpu, `the cleanup (pair ${k + 1})`);
     const fan = await fanOut(ctx, n, timeoutMs);
     if (!fan.converged) throw new Error(`the fan-out of pair ${k + 1} did not converge`);
-    const fl = await runFloor(ctx, floorList, 32, `floor-c32-pair${k + 1}`);
+    const fl = await withoutWebhooks(ctx, floorList[0], () =>
+      runFloor(ctx, floorList, 32, `pure-c32-pair${k + 1}`),
+    );
     const pair: Pair = {
       fanOutSeconds: fan.seconds,
       floorSeconds: fl.seconds,
+      floorWebhookCalls: fl.webhookCalls,
       ratio: fan.seconds / fl.seconds,
       writes: fan.writes.work,
       minimum: fan.minimum,
@@ -61,7 +66,7 @@ export async function repeatPairs(
     };
     pairs.push(pair);
     console.log(
-      `[scale] N=${n} pair ${k + 1}: fan-out ${fan.seconds.toFixed(2)} s, floor c32 ${fl.seconds.toFixed(2)} s,` +
+      `[scale] N=${n} pair ${k + 1}: fan-out ${fan.seconds.toFixed(2)} s, pure floor c32 ${fl.seconds.toFixed(2)} s,` +
         ` ${pair.ratio.toFixed(2)} x`,
     );
   }

@@ -32,6 +32,7 @@ export async function fanOut(ctx: Ctx, n: number, timeoutMs: number) {
   const speedBefore = await probeSpeed();
   ctx.sampler.phase = `fanout`;
   const calls0 = await readWebhookCalls(ctx.api);
+  const mutating0 = await readWebhookCalls(ctx.api, "admit");
   const cpu0 = ctx.cpu.read();
   const t0 = Date.now();
   await applyManager(ctx.api, CHEIRON_SET);
@@ -60,6 +61,7 @@ export async function fanOut(ctx: Ctx, n: number, timeoutMs: number) {
       .map(e => [e.received, e.done] as const),
   );
   const webhookCalls = (await readWebhookCalls(ctx.api)) - calls0;
+  const mutatingWebhookCalls = (await readWebhookCalls(ctx.api, "admit")) - mutating0;
   const speed: SpeedProbes = { before: speedBefore, after: await probeAfter(ctx.cpu) };
   const result = {
     converged,
@@ -74,8 +76,10 @@ export async function fanOut(ctx: Ctx, n: number, timeoutMs: number) {
     },
     afterFanOut: after,
     cpu,
-    /** Calls of Cheiron's webhooks by the apiserver (one per ServiceAccount patch is the minimum). */
+    /** Calls of Cheiron's webhooks by the apiserver (the validating one's for the manager included). */
     webhookCalls,
+    /** Calls of its mutating webhook: the module's own ServiceAccount patches skip it (issue 26), so 0. */
+    mutatingWebhookCalls,
     serviceAccountWritesInFlight,
     /** The machine's speed right before and after (bench/scale-speed.ts). */
     speed,
@@ -85,7 +89,7 @@ export async function fanOut(ctx: Ctx, n: number, timeoutMs: number) {
     `[scale] N=${n} fan-out: ${converged ? `${result.seconds.toFixed(2)} s` : "NOT converged"},` +
       ` ${writes.work} writes to Secrets and ServiceAccounts (minimum ${4 * n}),` +
       ` ${writes.events} events, ${writes.status} status, ${writes.other} other;` +
-      ` Ready ${readyAfterLastWriteMs.toFixed(0)} ms after the last write was seen; webhook calls ${webhookCalls},` +
+      ` Ready ${readyAfterLastWriteMs.toFixed(0)} ms after the last write was seen; webhook calls ${webhookCalls} (mutating ${mutatingWebhookCalls}),` +
       ` ServiceAccount writes in flight at most ${serviceAccountWritesInFlight};` +
       ` speed probe ${speed.before} ms before, ${speed.after} ms after`,
   );

@@ -1,5 +1,6 @@
 // `npm run bench:scale [-- --quick]`: how Cheiron's controller scales with the number of namespaces, against
-// the floor (a minimal client making exactly the writes needed), on the local control plane with its audit
+// the floor (a minimal client making exactly the writes needed; the pure floor with no webhook configured, and
+// the floor with the module's webhooks, bench/scale-floor.ts), on the local control plane with its audit
 // log, with the built bundle run as its two Deployments run it. One fresh control plane per N. A script, not
 // a test: it prints a table and writes bench/results/scale-*.json and .svg; it exits 1 only on a wrong
 // result (writes above the minimum, not converged, connections above the bound), never on timing.
@@ -32,7 +33,8 @@ import { CpuMeter, waitSettled } from "./scale-cpu";
 import { CHEIRON_SET, Ctx, fanOut, idle, newNamespaces } from "./scale-phases";
 import { floor } from "./scale-floor";
 import { repeatPairs } from "./scale-pairs";
-import { machine, NResult, printTable, problems, Run, targets, writeFiles } from "./scale-report";
+import { NResult, problems, Run, targets } from "./scale-report";
+import { machine, printTable, writeFiles } from "./scale-print";
 import { View } from "./scale-view";
 
 const quick = process.argv.includes("--quick");
@@ -149,6 +151,7 @@ async function one(
       cpu: floorCpu,
       webhookCalls: floorWebhookCalls,
       speed: floorSpeed,
+      pure,
     } = await floor(ctx, n, [8, 32]);
     const during = countRequests(audit.moduleCalls(tFloor).filter(e => e.verb !== "watch"));
     const pairs =
@@ -167,6 +170,10 @@ async function one(
         floorCpu,
         floorWebhookCalls,
         floorSpeed,
+        pureFloor: pure.times,
+        pureFloorCpu: pure.cpu,
+        pureFloorWebhookCalls: pure.webhookCalls,
+        pureFloorSpeed: pure.speed,
         pairs,
       },
       moduleDuringFloor: during,

@@ -26,17 +26,26 @@ interface ScaleRun {
       };
     };
     newNamespaces?: { p99Ms: number; moduleReactionP99Ms?: number; secretP99Ms?: number };
+    /** The floor with the module's webhooks, and the pure floor with none (since issue 26), per concurrency. */
+    floor?: Record<string, number>;
+    pureFloor?: Record<string, number>;
   }[];
   targets: string[];
 }
 
-const fixed = (x: number | undefined, digits = 1) => (x === undefined ? "–" : x.toFixed(digits));
+const fixed = (x: number | undefined, digits = 1) =>
+  x === undefined || !Number.isFinite(x) ? "–" : x.toFixed(digits);
+/** A floor's best run (its smallest time over the concurrencies), if the run measured it. */
+const best = (runs?: Record<string, number>) =>
+  runs && Object.keys(runs).length ? Math.min(...Object.values(runs)) : undefined;
 
 /** The markdown block for one run: a table per N and its target lines, as the run printed them. */
 export function buildSummary(file: string, run: ScaleRun): string {
   const rows = run.results.map(
-    ({ n, fanOut: f, newNamespaces: nn }) =>
-      `| ${n.toLocaleString("en")} | ${fixed(f.seconds, 2)} s | ${f.writes.work} / ${f.minimum} | ` +
+    ({ n, fanOut: f, newNamespaces: nn, floor, pureFloor }) =>
+      `| ${n.toLocaleString("en")} | ${fixed(f.seconds, 2)} s | ${fixed(best(pureFloor), 2)} s | ` +
+      `${fixed(f.seconds / (best(pureFloor) ?? NaN), 2)} × | ${fixed(best(floor), 2)} s | ` +
+      `${f.writes.work} / ${f.minimum} | ` +
       `${fixed(f.afterFanOut?.watcher.rssMB)} MB | ${fixed(f.afterFanOut?.admission.rssMB)} MB | ` +
       `${f.afterFanOut?.watcher.connections ?? "–"} | ${fixed(nn?.moduleReactionP99Ms)} ms | ` +
       `${fixed(nn?.p99Ms)} ms |`,
@@ -45,8 +54,8 @@ export function buildSummary(file: string, run: ScaleRun): string {
     BEGIN,
     `Newest run: \`bench/results/${file}\` (${run.startedAt}, ${run.quick ? "quick" : "full"}, ${run.machine.cpus}, Node ${run.machine.node}).`,
     "",
-    "| N | fan-out | writes / minimum | watcher RSS | admission RSS | watcher connections | new namespace: module reaction p99 | new namespace: whole path p99 |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| N | fan-out | pure floor (no webhook) | fan-out / pure floor | floor with the module's webhook | writes / minimum | watcher RSS | admission RSS | watcher connections | new namespace: module reaction p99 | new namespace: whole path p99 |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ...rows,
     "",
     ...run.targets.map(t => `- ${t}`),

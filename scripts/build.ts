@@ -1,7 +1,9 @@
 // `npm run build [-- <pepr build options>]`: runs `pepr build` (quietly), checks that it really produced the
 // module, its manifest and its Helm chart (pepr 1.1.4 exits 0 even when its build-time load of the module fails),
 // then ships the CRDs beside them, in the chart and in the manifest (before the Deployments, stamped as the
-// watcher applies them: src/k8s/crd-stamp.ts), and repairs the chart's webhook templates (see below). First it
+// watcher applies them: src/k8s/crd-stamp.ts), repairs the chart's webhook templates (see below) and gives the
+// mutating webhook, in the manifest and the chart, the condition that skips the module's own updates
+// (scripts/webhook-conditions.ts). First it
 // regenerates src/api/crds.generated.ts (scripts/gen-crds.ts), the CRDs the watcher installs at start.
 //   <out>/pepr-cheiron.js, <out>/pepr-module-cheiron.yaml, <out>/crds/*.yaml, <out>/cheiron-chart/{crds,...}
 // The output folder must be inside the repository (-o dist-x, not /tmp/x): the module is loaded from it at build
@@ -13,6 +15,11 @@ import { join, resolve } from "node:path";
 import { stringify } from "yaml";
 import { stampCrd } from "../src/k8s/crd-stamp";
 import { generate, readCrds } from "./gen-crds";
+import {
+  addOwnWritesToManifest,
+  insertOwnWritesCondition,
+  serviceAccountUser,
+} from "./webhook-conditions";
 
 const repo = resolve(__dirname, "..");
 const pkg = JSON.parse(readFileSync(join(repo, "package.json"), "utf8")) as {
@@ -94,10 +101,9 @@ function packageChart(chart: string, crdFiles: string[]) {
     );
   for (const f of ["mutation-webhook.yaml", "validation-webhook.yaml"]) {
     const file = join(chart, "templates", f);
-    writeFileSync(
-      file,
-      repairWebhookTemplate(readFileSync(file, "utf8"), { timeout, failurePolicy }),
-    );
+    const text = repairWebhookTemplate(readFileSync(file, "utf8"), { timeout, failurePolicy });
+    const user = serviceAccountUser("{{ .Values.uuid }}");
+    writeFileSync(file, f.startsWith("mutation") ? insertOwnWritesCondition(text, user) : text);
   }
   // pepr writes the `helm create` placeholders (version 0.1.0, appVersion 1.16.0): use Cheiron's version.
   const chartYaml = join(chart, "Chart.yaml");
@@ -144,7 +150,8 @@ export function build(args: string[]): string {
   mkdirSync(p.crds, { recursive: true });
   for (const f of crdFiles) copyFileSync(join(repo, "crds", f), join(p.crds, f));
   packageChart(p.chart, crdFiles);
-  writeFileSync(p.manifest, insertCrds(readFileSync(p.manifest, "utf8"), pkg.version));
+  const manifest = insertCrds(readFileSync(p.manifest, "utf8"), pkg.version);
+  writeFileSync(p.manifest, addOwnWritesToManifest(manifest, `pepr-${uuid}`));
   console.log(
     `[build] CRDs: ${crdFiles.join(", ")} -> ${p.crds}, ${join(p.chart, "crds")} and ${p.manifest}`,
   );

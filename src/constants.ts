@@ -55,3 +55,12 @@ export const MAX_STATUS_PROBLEMS = 20;
 export const DOCKER_HUB_AUTH_KEY = "https://index.docker.io/v1/";
 export const SECRET_TYPE_DOCKERCONFIGJSON = "kubernetes.io/dockerconfigjson";
 export const SECRET_TYPE_DOCKERCFG = "kubernetes.io/dockercfg";
+
+/** package.json pepr.uuid: Pepr names the module's objects `pepr-<uuid>` (a unit test keeps them in step). */
+export const MODULE_UUID = "cheiron";
+/** The module's webhook configurations (Pepr's name for them) and its ServiceAccount in pepr-system. */
+export const MODULE_OBJECT_NAME = `pepr-${MODULE_UUID}`;
+/** The identity of the module's pods when installed from the manifest or the chart. */
+export const MODULE_SERVICE_ACCOUNT_USER = `system:serviceaccount:${MODULE_NAMESPACE_DEFAULT}:${MODULE_OBJECT_NAME}`;
+/** The matchConditions entry that keeps Cheiron's own ServiceAccount patches away from its mutating webhook. */
+export const OWN_WRITES_CONDITION = "cheiron-skip-own-updates";

@@ -14,6 +14,7 @@ const names = {
   credentialValid: "cheiron_credential_checks_valid_total",
   credentialRejected: "cheiron_credential_checks_rejected_total",
   credentialUnreachable: "cheiron_credential_checks_unreachable_total",
+  ownWritesSkipFailures: "cheiron_own_writes_skip_failures_total",
 };
 
 metricsCollector.addCounter(names.secretsWritten, "Secrets created, updated or deleted by Cheiron");
@@ -47,6 +48,11 @@ metricsCollector.addCounter(
   "Credential checks that could not reach or complete with the registry",
 );
 
+metricsCollector.addCounter(
+  names.ownWritesSkipFailures,
+  "Watcher starts that could not exclude Cheiron's own updates from its mutating webhook",
+);
+
 const inc = (name: string, n = 1) => {
   for (let i = 0; i < n; i++) metricsCollector.incCounter(name);
 };
@@ -78,4 +84,5 @@ export const metrics = {
   },
   podMutated: () => inc(names.podsMutated),
   serviceAccountMutated: () => inc(names.serviceAccountsMutated),
+  ownWritesSkipFailed: () => inc(names.ownWritesSkipFailures),
 };

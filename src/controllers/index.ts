@@ -13,6 +13,7 @@ import { isManagerCoveringNamespace } from "../domain/selection";
 import { FINALIZER, LABEL_MANAGED_BY, MANAGED_BY_VALUE } from "../constants";
 import { apiClient } from "../k8s/client";
 import { ensureCrdsAtStart } from "../k8s/crds";
+import { ensureOwnWritesSkipAtStart } from "../k8s/own-writes";
 import { describeError } from "../k8s/errors";
 import { setFinalizer } from "../k8s/report";
 import { metrics } from "../metrics";
@@ -77,6 +78,7 @@ export class Controller {
 
   async start() {
     if (settings().manageCrds) await ensureCrdsAtStart();
+    await ensureOwnWritesSkipAtStart();
     await this.cache.start();
     onStuckPodsRecheck(key => this.queue.enqueue(`pods/${key}`));
     onCredentialChecks(key => this.queue.enqueue(`flush/${key}`));

@@ -68,6 +68,19 @@ export async function setUp(bin: string): Promise<Deployed> {
   }
 }
 
+/**
+ * The mutating webhook as `npx pepr deploy` applies it: without the condition `npm run build` adds for the
+ * module's own updates, so that the watcher adds it at start with its ServiceAccount's own RBAC
+ * (src/k8s/own-writes.ts) and the run uses (and proves) that rule.
+ */
+function asPeprDeployApplies(o: K8sObject): K8sObject {
+  if (o.kind !== "MutatingWebhookConfiguration") return o;
+  const webhooks = (o.webhooks as Record<string, unknown>[]).map(w =>
+    Object.fromEntries(Object.entries(w).filter(([key]) => key !== "matchConditions")),
+  );
+  return { ...o, webhooks };
+}
+
 /** Builds the module, applies its manifest's objects and points the Service at the admission port. */
 async function install(cp: ControlPlane): Promise<Deployed> {
   const out = join(cp.dir, "dist");
@@ -93,7 +106,7 @@ async function install(cp: ControlPlane): Promise<Deployed> {
   ];
   const later = ["Service", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"];
   for (const kinds of [applied, later]) {
-    const items = objects.filter(o => kinds.includes(o.kind));
+    const items = objects.filter(o => kinds.includes(o.kind)).map(asPeprDeployApplies);
     await admin(
       cp,
       ["apply", "--server-side", "-f", "-"],

@@ -12,12 +12,16 @@ import { gunzipSync } from "node:zlib";
 import { repairWebhookTemplate } from "../../scripts/build";
 import { EMBEDDED_CRDS } from "../../src/api/crds.generated";
 import { stampCrd } from "../../src/k8s/crd-stamp";
+import { buildOwnWritesCondition } from "../../src/domain/own-writes";
 import { buildHelm } from "../../scripts/helm-build";
 import { describeCluster, k, uid } from "./helpers";
 import * as P from "./packaging";
 
 const run = promisify(execFile);
 const HOOKS = ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"];
+/** The mutating webhook skips the module's own updates (issue 26): one matchConditions entry; validating none. */
+const conditionsOf = (kind: string) =>
+  kind.startsWith("Mutating") ? [buildOwnWritesCondition(P.MODULE_SA)] : undefined;
 const { pkg } = P;
 
 describeCluster(
@@ -100,6 +104,7 @@ describeCluster(
         expect(hook.timeoutSeconds).toBe(pkg.pepr.webhookTimeout);
         expect(hook.failurePolicy).toBe("Ignore");
         expect(hook.sideEffects).toBe("None");
+        expect(hook.matchConditions).toEqual(conditionsOf(kind));
         const verb = kind.startsWith("Mutating") ? "mutate" : "validate";
         expect(hook.clientConfig.service).toEqual({
           name: "pepr-cheiron",
@@ -210,6 +215,7 @@ describeCluster(
         expect(hook.timeoutSeconds).toBe(7);
         expect(hook.failurePolicy).toBe("Ignore");
         expect(hook.clientConfig).toEqual(fromManifest.clientConfig);
+        expect(hook.matchConditions).toEqual(conditionsOf(kind));
         // The chart lists kube-node-lease twice (its value and pepr's literal): same selector.
         const values = hook.namespaceSelector.matchExpressions[0].values;
         expect([...new Set(values)]).toEqual(

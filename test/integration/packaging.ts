@@ -89,6 +89,9 @@ export const NEEDED = [
     "get patch",
     "customresourcedefinitions.apiextensions.k8s.io/clusterimagepullsecretmanagers.cheiron.anny.co",
   ),
+  // src/k8s/own-writes.ts: the watcher asks who it is and adds its condition to its own mutating webhook.
+  "create selfsubjectreviews.authentication.k8s.io",
+  ...each("get patch", "mutatingwebhookconfigurations.admissionregistration.k8s.io/pepr-cheiron"),
 ];
 /** Calls Cheiron never makes. */
 export const REFUSED = [
@@ -99,6 +102,8 @@ export const REFUSED = [
   "delete imagepullsecretmanagers.cheiron.anny.co -A",
   "create clusterrolebindings",
   "update mutatingwebhookconfigurations",
+  "patch mutatingwebhookconfigurations.admissionregistration.k8s.io/another-webhook",
+  "get validatingwebhookconfigurations.admissionregistration.k8s.io/pepr-cheiron",
   // The CRD rule is limited to Cheiron's two names (pepr's own rule grants only create and patch on CRDs).
   "get customresourcedefinitions.apiextensions.k8s.io/peprstores.pepr.dev",
   "get customresourcedefinitions.apiextensions.k8s.io",
