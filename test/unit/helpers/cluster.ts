@@ -25,6 +25,18 @@ export function pathOf(o: Obj): string {
   return `${api}${namespace ? `/namespaces/${namespace}` : ""}/${plural}/${name}`;
 }
 
+/** RFC 7386 JSON merge patch: objects merge key by key, null removes a key, anything else replaces. */
+function mergePatch(target: unknown, patch: unknown): unknown {
+  if (patch === null || typeof patch !== "object" || Array.isArray(patch)) return patch;
+  const isObj = target !== null && typeof target === "object" && !Array.isArray(target);
+  const out: Record<string, unknown> = isObj ? { ...(target as object) } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
+}
+
 export class FakeApi {
   readonly objects = new Map<string, Obj>();
   readonly calls: Call[] = [];
@@ -58,7 +70,7 @@ export class FakeApi {
     const key = path.replace(/\/status$/, "");
     const current = this.objects.get(key);
     if (!current) throw new ApiError("not found", 404, "NotFound");
-    if (type === "merge") return this.store({ ...current, ...(body as object) });
+    if (type === "merge") return this.store(mergePatch(current, body) as Obj);
     const ops = body as Operation[];
     const rv = ops.find(o => o.path === "/metadata/resourceVersion") as { value?: string };
     if (rv && rv.value !== current.metadata.resourceVersion)
