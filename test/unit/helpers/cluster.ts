@@ -75,7 +75,13 @@ export class FakeApi {
     const rv = ops.find(o => o.path === "/metadata/resourceVersion") as { value?: string };
     if (rv && rv.value !== current.metadata.resourceVersion)
       throw new ApiError("conflict", 409, "Conflict");
-    return this.store(applyPatch(deepClone(current), ops).newDocument as Obj);
+    let patched: Obj;
+    try {
+      patched = applyPatch(deepClone(current), ops, true).newDocument as Obj; // RFC 6902: replace needs a target
+    } catch (e) {
+      throw new ApiError(String(e), 422, "Invalid");
+    }
+    return this.store(patched);
   }
 
   async delete(path: string, pre?: { resourceVersion?: string }): Promise<unknown> {
