@@ -94,6 +94,11 @@ export class FakeApi {
     return {};
   }
 
+  /** Lists (of Pods, the only kind read by list outside the watch): none. */
+  async *pages(): AsyncGenerator<{ items: unknown[] }> {
+    yield { items: [] };
+  }
+
   /** Calls of one method on paths containing `part`. */
   callsTo(method: string, part: string): Call[] {
     return this.calls.filter(c => c.method === method && c.path.includes(part));
@@ -106,18 +111,19 @@ export class FakeApi {
   }
 }
 
+export * from "./objects";
+
 const noop = () => undefined;
 
-/** A fake apiserver (installed as the process's client) and a watcher cache fed by `put`. */
-export function buildFakeCluster() {
+/**
+ * A fake apiserver (installed as the process's client) and a watcher cache fed by `put`: by default one without
+ * handlers, or the one `makeCache` builds once the client is installed (a Controller's).
+ */
+export function buildFakeCluster(makeCache?: () => WatcherCache) {
   const api = new FakeApi();
   setApiClient(api.client());
-  const cache = new WatcherCache(api.client(), {
-    manager: noop,
-    namespace: noop,
-    serviceAccount: noop,
-    secret: noop,
-  });
+  const handlers = { manager: noop, namespace: noop, serviceAccount: noop, secret: noop };
+  const cache = makeCache?.() ?? new WatcherCache(api.client(), handlers);
   cache.ownershipKey = Buffer.from("test-ownership-key");
   const informer = (kind: string) =>
     ({
@@ -142,56 +148,3 @@ export function buildFakeCluster() {
   const get = (o: Obj) => api.objects.get(pathOf(o));
   return { api, cache, put, drop, get };
 }
-
-export const namespaceObj = (name: string, labels: Record<string, string> = {}): Obj => ({
-  kind: "Namespace",
-  metadata: { name, labels: { "kubernetes.io/metadata.name": name, ...labels } },
-});
-
-export const serviceAccountObj = (namespace: string, name = "default"): Obj => ({
-  kind: "ServiceAccount",
-  metadata: { name, namespace },
-});
-
-export const inlineEntry = (name: string, password = "pw-1") => ({
-  name,
-  registry: "ghcr.io",
-  username: "u",
-  password,
-});
-
-export const namespacedManagerObj = (
-  namespace: string,
-  name: string,
-  spec: Record<string, unknown>,
-  generation = 1,
-): Obj => ({
-  kind: "ImagePullSecretManager",
-  metadata: {
-    name,
-    namespace,
-    generation,
-    creationTimestamp: "2024-01-01T00:00:00Z",
-    finalizers: ["cheiron.anny.co/finalizer"],
-  },
-  spec: { secrets: [], ...spec },
-});
-
-/** The names in a stored ServiceAccount's imagePullSecrets. */
-export const pullNames = (sa: Obj | undefined): string[] =>
-  (sa?.imagePullSecrets ?? []).map((r: { name: string }) => r.name);
-
-export const clusterManagerObj = (
-  name: string,
-  spec: Record<string, unknown>,
-  generation = 1,
-): Obj => ({
-  kind: "ClusterImagePullSecretManager",
-  metadata: {
-    name,
-    generation,
-    creationTimestamp: "2024-01-01T00:00:00Z",
-    finalizers: ["cheiron.anny.co/finalizer"],
-  },
-  spec: { secrets: [], ...spec },
-});
