@@ -4,17 +4,20 @@
 import { ApiError } from "../k8s/api-error";
 import { FINALIZER } from "../constants";
 import {
-  buildFakeCluster,
   clusterManagerObj,
   inlineEntry,
   namespacedManagerObj,
   namespaceObj,
   Obj,
-  pathOf,
   pullNames,
   serviceAccountObj,
 } from "../../test/unit/helpers/cluster";
-import { Controller } from "./index";
+import {
+  basicObjects,
+  eventReasons,
+  settle,
+  startController,
+} from "../../test/unit/helpers/controller";
 
 /** The namespaces reconciled, in order. */
 const reconciled: string[] = [];
@@ -31,42 +34,15 @@ jest.mock("./namespace", () => {
 
 const KEY = "ImagePullSecretManager/team/m";
 const hub = { kind: "Secret", metadata: { namespace: "team", name: "hub" } };
-/** Runs every timer and the work it queues for `ms` of fake time. */
-const settle = (ms = 5_000) => jest.advanceTimersByTimeAsync(ms);
-
-/** A Controller on the in-memory cluster holding `objects`, started (its caches' start faked) and settled. */
+/** A Controller started on `objects`; `before`: what had happened before its start. */
 async function started(...objects: Obj[]) {
-  let ctl!: Controller;
-  const c = buildFakeCluster(() => (ctl = new Controller()).cache);
-  objects.forEach(o => c.put(o));
-  jest.spyOn(ctl.cache, "start").mockResolvedValue(undefined);
-  await settle();
-  const before = { reconciled: [...reconciled], calls: c.api.calls.length };
-  await ctl.start();
-  await settle();
-  /** A watch event for `o` (stored first), as the cache's watch delivers it. */
-  const watch = (type: "ADDED" | "MODIFIED" | "DELETED", o: Obj) => {
-    const stored = type === "DELETED" ? o : c.api.store(o);
-    if (type === "DELETED") c.api.objects.delete(pathOf(o));
-    const informers: Record<string, unknown> = {
-      Namespace: ctl.cache.namespaces,
-      ServiceAccount: ctl.cache.serviceAccounts,
-      Secret: ctl.cache.secrets,
-      ImagePullSecretManager: ctl.cache.namespacedManagers,
-    };
-    (informers[o.kind!] as { onEvent(e: unknown): void }).onEvent({ type, object: stored });
-  };
-  return { c, ctl, before, watch };
+  const before = { reconciled: [] as string[], calls: 0 };
+  const r = await startController(objects, c => {
+    before.reconciled = [...reconciled];
+    before.calls = c.api.calls.length;
+  });
+  return { c: r, ctl: r.ctl, watch: r.watch, before };
 }
-const basics = (spec: Record<string, unknown> = { secrets: [inlineEntry("hub")] }) => [
-  namespaceObj("team"),
-  serviceAccountObj("team"),
-  namespacedManagerObj("team", "m", spec),
-];
-const events = (calls: { method: string; path: string; body?: unknown }[]) =>
-  calls
-    .filter(x => x.method === "POST" && x.path.endsWith("/events"))
-    .map(x => (x.body as { reason: string }).reason);
 
 describe("Controller", () => {
   beforeAll(() => (process.env.CHEIRON_MANAGE_CRDS = "false"));
@@ -78,24 +54,24 @@ describe("Controller", () => {
   afterEach(() => jest.useRealTimers());
 
   it("runs nothing before its caches are synced; then each manager's namespaces, once", async () => {
-    const { c, before } = await started(...basics());
+    const { c, before } = await started(...basicObjects());
     expect(before).toEqual({ reconciled: [], calls: 0 });
     // Once: its own writes, answered as planned, do not run the namespace again.
     expect(reconciled).toEqual(["team"]);
     expect(pullNames(c.get(serviceAccountObj("team")))).toEqual(["hub"]);
     expect(c.cache.manager(KEY)!.status).toMatchObject({ namespaces: 1, secrets: 1 });
-    expect(events(c.api.calls)).toEqual(["Reconciled"]);
+    expect(eventReasons(c.api.calls)).toEqual(["Reconciled"]);
   });
 
   it("adds its finalizer before its first write; a dry-run manager gets none", async () => {
-    const [ns, sa, m] = basics();
+    const [ns, sa, m] = basicObjects();
     delete m.metadata.finalizers;
     const live = await started(ns, sa, m);
     const writes = live.c.api.calls.filter(x => x.method !== "POST" || !x.path.endsWith("/events"));
     expect(writes[0].path).toMatch(/\/imagepullsecretmanagers\/m$/);
     expect(live.c.get(m)!.metadata.finalizers).toEqual([FINALIZER]);
 
-    const [ns2, sa2, dry] = basics({ dryRun: true, secrets: [inlineEntry("hub")] });
+    const [ns2, sa2, dry] = basicObjects({ dryRun: true, secrets: [inlineEntry("hub")] });
     delete dry.metadata.finalizers;
     const d = await started(ns2, sa2, dry);
     const finalizerWrites = d.c.api.calls.filter(x =>
@@ -106,7 +82,7 @@ describe("Controller", () => {
   });
 
   it("runs every manager's namespaces again at each resync, from its caches", async () => {
-    const { c } = await started(...basics());
+    const { c } = await started(...basicObjects());
     reconciled.length = 0;
     const calls = c.api.calls.length;
     await settle(300_000);
@@ -118,7 +94,7 @@ describe("Controller", () => {
 
   it("reconciles a namespace created later, after its ADDED event, and flushes the status after it", async () => {
     const { c, watch } = await started(
-      ...basics(),
+      ...basicObjects(),
       clusterManagerObj("all", { secrets: [inlineEntry("all")] }),
     );
     reconciled.length = 0;
@@ -134,14 +110,14 @@ describe("Controller", () => {
   });
 
   it("attaches again a reference someone removed from a ServiceAccount", async () => {
-    const { c, watch } = await started(...basics());
+    const { c, watch } = await started(...basicObjects());
     watch("MODIFIED", { ...c.get(serviceAccountObj("team"))!, imagePullSecrets: [] });
     await settle();
     expect(pullNames(c.get(serviceAccountObj("team")))).toEqual(["hub"]);
   });
 
   it("creates again a managed Secret someone deleted", async () => {
-    const { c, watch } = await started(...basics());
+    const { c, watch } = await started(...basicObjects());
     watch("DELETED", c.get(hub)!);
     expect(c.get(hub)).toBeUndefined();
     await settle();
@@ -187,20 +163,20 @@ describe("Controller, a deleted manager", () => {
   });
 
   it("cleans up, retrying a failed delete with backoff, then loses its finalizer; once gone, its state goes", async () => {
-    const { c, ctl, watch } = await started(...basics());
+    const { c, ctl, watch } = await started(...basicObjects());
     c.api.fail = x =>
       x.method === "DELETE" ? new ApiError("etcd down", 503, "ServiceUnavailable") : undefined;
     watch("MODIFIED", deleting(c.get(namespacedManagerObj("team", "m", {}))!));
     await settle();
     expect(c.get(hub)).toBeDefined();
     expect(c.get(namespacedManagerObj("team", "m", {}))!.metadata.finalizers).toEqual([FINALIZER]);
-    expect(events(c.api.calls)).toContain("CleanupFailed");
+    expect(eventReasons(c.api.calls)).toContain("CleanupFailed");
 
     c.api.fail = () => undefined;
     await settle(60_000);
     expect(c.get(hub)).toBeUndefined();
     expect(pullNames(c.get(serviceAccountObj("team")))).toEqual([]);
-    expect(events(c.api.calls).at(-1)).toBe("CleanedUp");
+    expect(eventReasons(c.api.calls).at(-1)).toBe("CleanedUp");
     const stored = c.get(namespacedManagerObj("team", "m", {}))!;
     expect(stored.metadata.finalizers).toEqual([]);
 
@@ -210,7 +186,7 @@ describe("Controller, a deleted manager", () => {
   });
 
   it("in a namespace being deleted: checked again with backoff, it loses its finalizer once the namespace's objects are gone", async () => {
-    const { c, watch } = await started(...basics());
+    const { c, watch } = await started(...basicObjects());
     const m = namespacedManagerObj("team", "m", {});
     watch("DELETED", c.get(namespaceObj("team"))!); // its Secret and ServiceAccount are still there
     watch("MODIFIED", deleting(c.get(m)!));
@@ -224,7 +200,7 @@ describe("Controller, a deleted manager", () => {
   });
 
   it("whose finalizer someone else removed: Cheiron writes nothing", async () => {
-    const { c, watch } = await started(...basics());
+    const { c, watch } = await started(...basicObjects());
     const calls = c.api.calls.length;
     const m = c.get(namespacedManagerObj("team", "m", {}))!;
     watch("MODIFIED", deleting({ ...m, metadata: { ...m.metadata, finalizers: [] } }));

@@ -12,6 +12,7 @@ export type Obj = { kind?: string; metadata: Record<string, any>; [k: string]: a
 
 const PLURALS: Record<string, string> = {
   Namespace: "namespaces",
+  Pod: "pods",
   ServiceAccount: "serviceaccounts",
   Secret: "secrets",
   ImagePullSecretManager: "imagepullsecretmanagers",
@@ -94,9 +95,10 @@ export class FakeApi {
     return {};
   }
 
-  /** Lists (of Pods, the only kind read by list outside the watch): none. */
-  async *pages(): AsyncGenerator<{ items: unknown[] }> {
-    yield { items: [] };
+  /** A list (Pods: the only kind read by list outside the watch), one page, the query ignored. */
+  async *pages(path: string): AsyncGenerator<{ items: unknown[] }> {
+    const items = [...this.objects].filter(([p]) => p.startsWith(`${path}/`)).map(([, o]) => o);
+    yield { items: deepClone(items) as unknown[] };
   }
 
   /** Calls of one method on paths containing `part`. */
