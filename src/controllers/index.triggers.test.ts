@@ -28,12 +28,12 @@ const stuckPod = {
   status: { containerStatuses: [{ state: { waiting: { reason: "ImagePullBackOff" } } }] },
 };
 
-describe("Controller, stuck Pods", () => {
-  beforeAll(() => (process.env.CHEIRON_MANAGE_CRDS = "false"));
-  afterAll(() => delete process.env.CHEIRON_MANAGE_CRDS);
-  beforeEach(() => jest.useFakeTimers());
-  afterEach(() => jest.useRealTimers());
+beforeAll(() => (process.env.CHEIRON_MANAGE_CRDS = "false"));
+afterAll(() => delete process.env.CHEIRON_MANAGE_CRDS);
+beforeEach(() => jest.useFakeTimers());
+afterEach(() => jest.useRealTimers());
 
+describe("Controller, stuck Pods", () => {
   it("looks for them after a flush and writes what it found to the status at once", async () => {
     const c = await startController(basicObjects({ secrets: [inlineEntry("hub")] }), f =>
       f.api.store(stuckPod),
@@ -54,11 +54,6 @@ describe("Controller, stuck Pods", () => {
 });
 
 describe("Controller, credential checks", () => {
-  beforeAll(() => (process.env.CHEIRON_MANAGE_CRDS = "false"));
-  afterAll(() => delete process.env.CHEIRON_MANAGE_CRDS);
-  beforeEach(() => jest.useFakeTimers());
-  afterEach(() => jest.useRealTimers());
-
   it("writes a finished round of checks to the status (the round queues the flush)", async () => {
     const spec = { secrets: [inlineEntry("hub")], verify: { enabled: true } };
     const c = await startController(basicObjects(spec));
