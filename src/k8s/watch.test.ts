@@ -1,6 +1,6 @@
-// A watch's deadlines, socket and stream on loopback servers: response headers must arrive within the client's request
-// deadline (a handshake or an apiserver/load balancer that hangs would otherwise leave its informer silent forever),
-// and the watch socket has TCP keep-alive.
+// A watch's deadlines, socket and stream on loopback servers: response headers must arrive within the client's
+// request deadline (a handshake or an apiserver/load balancer that hangs would otherwise leave its informer silent
+// forever), the watch socket has TCP keep-alive, and events are delivered whole and in order.
 import tls from "node:tls";
 import { Informer } from "./informer";
 import { watchStream, WatchStreamOptions } from "./watch";
