@@ -1,6 +1,6 @@
-// A watch's deadlines and socket on loopback servers: response headers must arrive within the client's request
-// deadline (a handshake or an apiserver/load balancer that hangs would otherwise leave its informer silent forever),
-// and the watch socket has TCP keep-alive.
+// A watch's deadlines, socket and stream on loopback servers: response headers must arrive within the client's
+// request deadline (a handshake or an apiserver/load balancer that hangs would otherwise leave its informer silent
+// forever), the watch socket has TCP keep-alive, and events are delivered whole and in order.
 import tls from "node:tls";
 import { Informer } from "./informer";
 import { watchStream, WatchStreamOptions } from "./watch";
@@ -97,5 +97,81 @@ describe("watchStream's socket", () => {
       keepAlive.mockRestore();
       c.close();
     }
+  });
+});
+
+describe("watchStream's events", () => {
+  const line = (type: string, name: string, rv: string) =>
+    `${JSON.stringify({ type, object: { metadata: { name, resourceVersion: rv } } })}\n`;
+
+  it("asks to resume from its version with bookmarks, and delivers events split across chunks in order", async () => {
+    let url = "";
+    api.handler = (q, s) => {
+      url = q.url ?? "";
+      s.writeHead(200, { "Content-Type": "application/json" });
+      const two = line("ADDED", "a", "2") + line("MODIFIED", "a", "3");
+      s.write(two.slice(0, 20)); // half an event ...
+      setTimeout(() => {
+        s.write(two.slice(20) + "\n"); // ... its end, the next one and an empty line
+        s.end(line("BOOKMARK", "", "4"));
+      }, 20);
+    };
+    const seen: string[] = [];
+    const c = loopbackClient(api, api.port["http/1.1"], { timeoutMs: 2000 });
+    try {
+      await watchStream(
+        c,
+        options(e =>
+          seen.push(
+            `${e.type} ${(e.object as { metadata: { resourceVersion: string } }).metadata.resourceVersion}`,
+          ),
+        ),
+        new AbortController().signal,
+      );
+    } finally {
+      c.close();
+    }
+    expect(seen).toEqual(["ADDED 2", "MODIFIED 3", "BOOKMARK 4"]);
+    const q = new URL(url, "https://x").searchParams;
+    expect([q.get("watch"), q.get("allowWatchBookmarks"), q.get("resourceVersion")]).toEqual([
+      "1",
+      "true",
+      "1",
+    ]);
+  });
+
+  it("fails with the answer's status (410 Gone: the informer relists)", async () => {
+    api.handler = (_q, s) => {
+      s.writeHead(410, { "Content-Type": "application/json" });
+      s.end(JSON.stringify({ kind: "Status", code: 410, reason: "Expired", message: "too old" }));
+    };
+    const c = loopbackClient(api, api.port["http/1.1"], { timeoutMs: 2000 });
+    try {
+      await expect(watchStream(c, options(), new AbortController().signal)).rejects.toMatchObject({
+        status: 410,
+      });
+    } finally {
+      c.close();
+    }
+  });
+
+  it("fails when a line is not an event, delivering none after it", async () => {
+    api.handler = (_q, s) => {
+      s.writeHead(200, { "Content-Type": "application/json" });
+      s.write(`${line("ADDED", "a", "2")}not json\n${line("ADDED", "b", "3")}`);
+    };
+    const seen: string[] = [];
+    const c = loopbackClient(api, api.port["http/1.1"], { timeoutMs: 2000 });
+    try {
+      const watch = watchStream(
+        c,
+        options(e => seen.push(e.type)),
+        new AbortController().signal,
+      );
+      await expect(settledWithin(watch, 3000)).rejects.toThrow(/JSON/);
+    } finally {
+      c.close();
+    }
+    expect(seen).toEqual(["ADDED"]);
   });
 });

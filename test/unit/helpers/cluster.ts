@@ -12,6 +12,7 @@ export type Obj = { kind?: string; metadata: Record<string, any>; [k: string]: a
 
 const PLURALS: Record<string, string> = {
   Namespace: "namespaces",
+  Pod: "pods",
   ServiceAccount: "serviceaccounts",
   Secret: "secrets",
   ImagePullSecretManager: "imagepullsecretmanagers",
@@ -23,6 +24,18 @@ export function pathOf(o: Obj): string {
   const { name, namespace } = o.metadata;
   const api = plural.endsWith("managers") ? `/apis/${API_VERSION}` : "/api/v1";
   return `${api}${namespace ? `/namespaces/${namespace}` : ""}/${plural}/${name}`;
+}
+
+/** RFC 7386 JSON merge patch: objects merge key by key, null removes a key, anything else replaces. */
+function mergePatch(target: unknown, patch: unknown): unknown {
+  if (patch === null || typeof patch !== "object" || Array.isArray(patch)) return patch;
+  const isObj = target !== null && typeof target === "object" && !Array.isArray(target);
+  const out: Record<string, unknown> = isObj ? { ...(target as object) } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
 }
 
 export class FakeApi {
@@ -58,12 +71,18 @@ export class FakeApi {
     const key = path.replace(/\/status$/, "");
     const current = this.objects.get(key);
     if (!current) throw new ApiError("not found", 404, "NotFound");
-    if (type === "merge") return this.store({ ...current, ...(body as object) });
+    if (type === "merge") return this.store(mergePatch(current, body) as Obj);
     const ops = body as Operation[];
     const rv = ops.find(o => o.path === "/metadata/resourceVersion") as { value?: string };
     if (rv && rv.value !== current.metadata.resourceVersion)
       throw new ApiError("conflict", 409, "Conflict");
-    return this.store(applyPatch(deepClone(current), ops).newDocument as Obj);
+    let patched: Obj;
+    try {
+      patched = applyPatch(deepClone(current), ops, true).newDocument as Obj; // RFC 6902: replace needs a target
+    } catch (e) {
+      throw new ApiError(String(e), 422, "Invalid");
+    }
+    return this.store(patched);
   }
 
   async delete(path: string, pre?: { resourceVersion?: string }): Promise<unknown> {
@@ -74,6 +93,12 @@ export class FakeApi {
       throw new ApiError("conflict", 409, "Conflict");
     this.objects.delete(path);
     return {};
+  }
+
+  /** A list (Pods: the only kind read by list outside the watch), one page, the query ignored. */
+  async *pages(path: string): AsyncGenerator<{ items: unknown[] }> {
+    const items = [...this.objects].filter(([p]) => p.startsWith(`${path}/`)).map(([, o]) => o);
+    yield { items: deepClone(items) as unknown[] };
   }
 
   /** Calls of one method on paths containing `part`. */
@@ -88,18 +113,19 @@ export class FakeApi {
   }
 }
 
+export * from "./objects";
+
 const noop = () => undefined;
 
-/** A fake apiserver (installed as the process's client) and a watcher cache fed by `put`. */
-export function buildFakeCluster() {
+/**
+ * A fake apiserver (installed as the process's client) and a watcher cache fed by `put`: by default one without
+ * handlers, or the one `makeCache` builds once the client is installed (a Controller's).
+ */
+export function buildFakeCluster(makeCache?: () => WatcherCache) {
   const api = new FakeApi();
   setApiClient(api.client());
-  const cache = new WatcherCache(api.client(), {
-    manager: noop,
-    namespace: noop,
-    serviceAccount: noop,
-    secret: noop,
-  });
+  const handlers = { manager: noop, namespace: noop, serviceAccount: noop, secret: noop };
+  const cache = makeCache?.() ?? new WatcherCache(api.client(), handlers);
   cache.ownershipKey = Buffer.from("test-ownership-key");
   const informer = (kind: string) =>
     ({
@@ -124,56 +150,3 @@ export function buildFakeCluster() {
   const get = (o: Obj) => api.objects.get(pathOf(o));
   return { api, cache, put, drop, get };
 }
-
-export const namespaceObj = (name: string, labels: Record<string, string> = {}): Obj => ({
-  kind: "Namespace",
-  metadata: { name, labels: { "kubernetes.io/metadata.name": name, ...labels } },
-});
-
-export const serviceAccountObj = (namespace: string, name = "default"): Obj => ({
-  kind: "ServiceAccount",
-  metadata: { name, namespace },
-});
-
-export const inlineEntry = (name: string, password = "pw-1") => ({
-  name,
-  registry: "ghcr.io",
-  username: "u",
-  password,
-});
-
-export const namespacedManagerObj = (
-  namespace: string,
-  name: string,
-  spec: Record<string, unknown>,
-  generation = 1,
-): Obj => ({
-  kind: "ImagePullSecretManager",
-  metadata: {
-    name,
-    namespace,
-    generation,
-    creationTimestamp: "2024-01-01T00:00:00Z",
-    finalizers: ["cheiron.anny.co/finalizer"],
-  },
-  spec: { secrets: [], ...spec },
-});
-
-/** The names in a stored ServiceAccount's imagePullSecrets. */
-export const pullNames = (sa: Obj | undefined): string[] =>
-  (sa?.imagePullSecrets ?? []).map((r: { name: string }) => r.name);
-
-export const clusterManagerObj = (
-  name: string,
-  spec: Record<string, unknown>,
-  generation = 1,
-): Obj => ({
-  kind: "ClusterImagePullSecretManager",
-  metadata: {
-    name,
-    generation,
-    creationTimestamp: "2024-01-01T00:00:00Z",
-    finalizers: ["cheiron.anny.co/finalizer"],
-  },
-  spec: { secrets: [], ...spec },
-});
