@@ -38,6 +38,8 @@ export interface NodeCluster {
   a?: PrivateRegistry;
   b?: PrivateRegistry;
   sandboxImage: string;
+  /** The node's bin folder (kubelet, crane, ...). */
+  nodeBin: string;
 }
 
 /** Thrown when the machine cannot run a node; the message says exactly why. */
@@ -62,7 +64,7 @@ export async function startNodeCluster(): Promise<NodeCluster> {
     controllerManagerArgs: [`--controllers=${NODE_CONTROLLERS.join(",")}`],
     tokens: [{ token, user: `system:node:${NODE_NAME}`, groups: ["system:nodes"] }],
   });
-  const c: NodeCluster = { cp, sandboxImage: "" };
+  const c: NodeCluster = { cp, sandboxImage: "", nodeBin };
   try {
     c.open = await startTestRegistry({});
     c.a = await privateRegistry("alice");

@@ -34,6 +34,8 @@ export default async function globalSetup() {
     globalThis.__cheironNode = { cluster: c, module };
     const state: NodeState = {
       kubeconfig: c.cp.kubeconfig,
+      nodeBin: c.nodeBin,
+      open: { host: c.open?.host ?? "", caFile: c.open?.caFile ?? "" },
       podLogsDir: c.node?.podLogsDir ?? "",
       moduleLog: module.proc.logFile,
       registries: Object.fromEntries(

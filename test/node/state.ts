@@ -21,6 +21,10 @@ export interface NodeRegistry {
 
 export interface NodeState {
   kubeconfig: string;
+  /** The node's bin folder (crane, kube-proxy, ...). */
+  nodeBin: string;
+  /** The open registry (no credentials; the sandbox image is there): host:port and its CA file. */
+  open: { host: string; caFile: string };
   podLogsDir: string;
   moduleLog: string;
   registries: { a: NodeRegistry; b: NodeRegistry };
