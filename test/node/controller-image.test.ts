@@ -3,9 +3,9 @@
 // privilege escalation, all capabilities dropped, the 512Mi limit. The container loads pepr from
 // /app/node_modules and writes into /app (the controller writes /app/module-<hash>.js there).
 import { CONTROLLER_UID } from "../../scripts/image-build";
-import { apply, eventually, k, kJson, newNamespace } from "../integration/helpers";
+import { apply, k, newNamespace } from "../integration/helpers";
 import { pushTestControllerImage } from "./controller-image";
-import { containerLog } from "./pods";
+import { waitPodEnded } from "./pods";
 import { describeNode } from "./state";
 
 const SCRIPT = [
@@ -48,19 +48,7 @@ describeNode("the Pepr controller image built here, on a real node", () => {
         },
       }),
     );
-    const t0 = Date.now();
-    let phase = "";
-    await eventually(
-      async () => {
-        const pod = await kJson(["get", "pod", "controller", "-n", ns]);
-        phase = pod.status?.phase ?? "";
-        expect(["Succeeded", "Failed"]).toContain(phase);
-      },
-      120_000,
-      250,
-    );
-    console.log(`[image] Pod ${phase} ${((Date.now() - t0) / 1000).toFixed(1)} s after create`);
-    const log = containerLog(ns, "controller");
+    const { phase, log } = await waitPodEnded(ns, "controller");
     expect({ phase, log }).toEqual({
       phase: "Succeeded",
       log: expect.stringContaining(

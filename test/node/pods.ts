@@ -86,3 +86,22 @@ export async function waitManagerReady(kind: "ipsm" | "cipsm", name: string, nam
     expect(ready?.status).toBe("True");
   }, 60_000);
 }
+
+/** Waits until a Pod with restartPolicy Never has ended; returns its phase and its container "app"'s log. */
+export async function waitPodEnded(namespace: string, name: string, timeoutMs = 120_000) {
+  const t0 = Date.now();
+  let phase = "";
+  await eventually(
+    async () => {
+      const pod = await kJson(["get", "pod", name, "-n", namespace]);
+      phase = pod.status?.phase ?? "";
+      expect(["Succeeded", "Failed"]).toContain(phase);
+    },
+    timeoutMs,
+    250,
+  );
+  console.log(
+    `[node] ${namespace}/${name} ${phase} ${((Date.now() - t0) / 1000).toFixed(1)} s after the wait began`,
+  );
+  return { phase, log: containerLog(namespace, name) };
+}
