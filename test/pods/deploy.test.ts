@@ -72,7 +72,7 @@ describeNode("npx pepr deploy onto a cluster with a real node", () => {
     });
 
     for (const crd of ["imagepullsecretmanagers", "clusterimagepullsecretmanagers"]) {
-      const c = await kJson(["get", "crd", `${crd}.cheiron.anny.co`]);
+      const c = await kJson(["get", "crd", `${crd}.cheiron.anny.co`, "--show-managed-fields"]);
       const established = (c.status?.conditions ?? []).find(
         (x: { type: string }) => x.type === "Established",
       );
