@@ -73,5 +73,15 @@ module.exports = {
       globalTeardown: "<rootDir>/test/node/global-teardown.ts",
       setupFilesAfterEnv: ["<rootDir>/test/node/jest-setup.ts"],
     },
+    // `npx pepr deploy` onto the same kind of cluster, the module as its own Pods on the node (issue 25 #3):
+    // no module beside it. Host network and the node lock too: npm run test:pods.
+    {
+      ...common,
+      displayName: "pods",
+      testMatch: ["<rootDir>/test/pods/**/*.test.ts"],
+      globalSetup: "<rootDir>/test/pods/global-setup.ts",
+      globalTeardown: "<rootDir>/test/node/global-teardown.ts",
+      setupFilesAfterEnv: ["<rootDir>/test/node/jest-setup.ts"],
+    },
   ],
 };

@@ -4,7 +4,8 @@
 // (containerd/), runc with seccomp (runc/, cgo, libseccomp linked statically), the CNI plugins bridge, host-local
 // and loopback (cni/), crane (crane/). runc needs libseccomp's headers and static library: taken from the system
 // when Debian's libseccomp-dev is installed, else fetched with `apt-get download libseccomp-dev` and unpacked
-// (`dpkg -x`) into the cache folder; gcc, pkg-config and libc6-dev are installed with apt-get when missing (as root).
+// (`dpkg -x`) into the cache folder; gcc, pkg-config and libc6-dev are installed with apt-get when missing (as root),
+// and so is iptables (kube-proxy's iptables mode).
 //   CHEIRON_NODE_CACHE  overrides the cache root (default ~/.cache/cheiron/node)
 // Prints the bin folder as its last line. Run with `npm run node:build` (tsx).
 import { spawnSync } from "node:child_process";
@@ -53,31 +54,33 @@ function findStaticLib(root: string): string | undefined {
  * installed, else one unpacked from Debian's package into the cache.
  */
 /**
- * The C toolchain cgo needs for runc (gcc, the static libc of libc6-dev, pkg-config): a fresh Debian image may lack
- * them. As root they are installed from Debian's packages; otherwise the error says what to install.
+ * Installs Debian's packages `pkgs` with apt-get (as root; otherwise the error says what to install), reading the
+ * package lists once more when a fresh image has none. `why` says who needs them.
  */
-function ensureCgoTools() {
-  const missing = [
-    ["gcc", "gcc"],
-    ["pkg-config", "pkg-config"],
-  ].filter(([cmd]) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status !== 0);
-  const libc = [
-    "/usr/lib/x86_64-linux-gnu/libc.a",
-    "/usr/lib/aarch64-linux-gnu/libc.a",
-    "/usr/lib/libc.a",
-  ];
-  const pkgs = [
-    ...missing.map(([, pkg]) => pkg),
-    ...(libc.some(f => existsSync(f)) ? [] : ["libc6-dev"]),
-  ];
+function ensureDebs(why: string, pkgs: string[]) {
   if (pkgs.length === 0) return;
-  const hint = `runc is built with cgo (seccomp) and needs ${pkgs.join(", ")}: install ${pkgs.length > 1 ? "them" : "it"} (apt-get install ${pkgs.join(" ")}) and run again`;
+  const hint = `${why} and needs ${pkgs.join(", ")}: install ${pkgs.length > 1 ? "them" : "it"} (apt-get install ${pkgs.join(" ")}) and run again`;
   if (process.getuid?.() !== 0) throw new Error(`[${TAG}] ${hint}`);
   console.log(`[${TAG}] apt-get install -y ${pkgs.join(" ")}`);
   const install = () =>
     sh("apt-get", ["install", "-y", "--no-install-recommends", ...pkgs], cacheRoot());
   if (!install() && !(sh("apt-get", ["update"], cacheRoot()) && install()))
     throw new Error(`[${TAG}] ${hint}`);
+}
+
+const onPath = (cmd: string) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
+
+/** The C toolchain cgo needs for runc (gcc, the static libc of libc6-dev, pkg-config): a fresh Debian image may lack them. */
+function ensureCgoTools() {
+  const libc = [
+    "/usr/lib/x86_64-linux-gnu/libc.a",
+    "/usr/lib/aarch64-linux-gnu/libc.a",
+    "/usr/lib/libc.a",
+  ];
+  ensureDebs("runc is built with cgo (seccomp)", [
+    ...["gcc", "pkg-config"].filter(cmd => !onPath(cmd)),
+    ...(libc.some(f => existsSync(f)) ? [] : ["libc6-dev"]),
+  ]);
 }
 
 function seccompEnv(): NodeJS.ProcessEnv {
@@ -146,6 +149,11 @@ export function buildNode(): string {
   buildGoTools(TAG, sub("crane"), bin, [
     ["crane", "github.com/google/go-containerregistry/cmd/crane", ""],
   ]);
+  // kube-proxy's iptables mode runs iptables-save/-restore (Debian's package, nf_tables backend).
+  ensureDebs(
+    "kube-proxy (the node's service proxy) runs iptables",
+    onPath("iptables") ? [] : ["iptables"],
+  );
   return bin;
 }
 

@@ -76,7 +76,15 @@ export interface ControlPlaneOptions {
   controllerManagerArgs?: string[];
   /** More static tokens (token-auth-file lines: token, user, uid, "groups"), e.g. a kubelet's. */
   tokens?: { token: string; user: string; groups: string[] }[];
+  /**
+   * The address the apiserver binds and advertises (default 127.0.0.1). Another one (the node's bridge address,
+   * which Pods reach) also turns on the lease endpoint reconciler, so the `kubernetes` Service gets its endpoint.
+   */
+  address?: string;
 }
+
+/** The Service ClusterIP range; the `kubernetes` Service is its first address. */
+export const SERVICE_CIDR = "10.96.0.0/24";
 
 export async function startControlPlane(binDir: string, opts: ControlPlaneOptions = {}) {
   const t0 = Date.now();
@@ -114,14 +122,15 @@ export async function startControlPlane(binDir: string, opts: ControlPlaneOption
         "--log-level=warn",
       ]),
     );
-    cp.server = `https://127.0.0.1:${apiPort}`;
+    const address = opts.address ?? "127.0.0.1";
+    cp.server = `https://${address}:${apiPort}`;
     cp.apiserver = {
       cmd: join(binDir, "kube-apiserver"),
       args: [
         `--etcd-servers=http://127.0.0.1:${etcdClient}`,
-        "--bind-address=127.0.0.1",
-        "--advertise-address=127.0.0.1",
-        "--endpoint-reconciler-type=none",
+        `--bind-address=${address}`,
+        `--advertise-address=${address}`,
+        ...(address === "127.0.0.1" ? ["--endpoint-reconciler-type=none"] : []),
         `--secure-port=${apiPort}`,
         `--cert-dir=${pki}`,
         `--service-account-issuer=https://kubernetes.default.svc.cluster.local`,
@@ -129,7 +138,7 @@ export async function startControlPlane(binDir: string, opts: ControlPlaneOption
         `--service-account-signing-key-file=${join(pki, "sa.key")}`,
         `--token-auth-file=${join(pki, "tokens.csv")}`,
         "--authorization-mode=RBAC",
-        "--service-cluster-ip-range=10.96.0.0/24",
+        `--service-cluster-ip-range=${SERVICE_CIDR}`,
         "--allow-privileged=true",
         `--audit-policy-file=${join(dir, "audit-policy.yaml")}`,
         `--audit-log-path=${cp.auditLog}`,

@@ -1,5 +1,6 @@
 // A local cluster with one real node: the control plane with the controllers a node needs (Node authorization
-// and NodeRestriction for the kubelet's identity), kube-scheduler, three registries (an open one for the sandbox
+// and NodeRestriction for the kubelet's identity; the apiserver on the node's bridge address so Pods reach it
+// through the kubernetes Service), kube-scheduler, kube-proxy (test/harness/node-proxy.ts), three registries (an open one for the sandbox
 // image, and two with htpasswd, A and B, each holding the private test image) and the node (test/harness/node.ts).
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
@@ -7,8 +8,18 @@ import { join } from "node:path";
 import { buildK8s } from "../../scripts/k8s-build";
 import { buildNode } from "../../scripts/node-build";
 import { ControlPlane, startControlPlane, stopControlPlane, waitFor } from "./control-plane";
-import { BRIDGE, NODE_NAME, RunningNode, startNode, stopNode } from "./node";
+import {
+  addBridge,
+  BRIDGE,
+  NODE_IP,
+  NODE_NAME,
+  removeBridge,
+  RunningNode,
+  startNode,
+  stopNode,
+} from "./node";
 import { nodeUnavailableReason } from "./node-host";
+import { proxyRuleLeftovers, removeKubeChains } from "./node-proxy";
 import { craneFor, pushProgramImage } from "./node-images";
 import { httpsGet, Proc, startProc, stopProc } from "./proc";
 import { startTestRegistry, TestRegistry } from "./registry";
@@ -38,6 +49,8 @@ export interface NodeCluster {
   a?: PrivateRegistry;
   b?: PrivateRegistry;
   sandboxImage: string;
+  /** The node's bin folder (kubelet, crane, ...). */
+  nodeBin: string;
 }
 
 /** Thrown when the machine cannot run a node; the message says exactly why. */
@@ -50,6 +63,13 @@ async function privateRegistry(user: string): Promise<PrivateRegistry> {
 }
 
 export async function startNodeCluster(): Promise<NodeCluster> {
+  // A node run without kube-proxy's cleanup (an older harness, once iptables is installed) leaves the kubelet's
+  // chains; only one node runs at a time (the machine-wide lock), so any KUBE- chain is an earlier run's.
+  const stale = proxyRuleLeftovers();
+  if (stale.length) {
+    console.warn(`[node] removing what an earlier node run left in iptables: ${stale.join("; ")}`);
+    removeKubeChains();
+  }
   const why = nodeUnavailableReason(BRIDGE.name);
   if (why) throw new NodeUnavailable(why);
   const t0 = Date.now();
@@ -57,12 +77,23 @@ export async function startNodeCluster(): Promise<NodeCluster> {
   process.env.CHEIRON_K8S_BIN = k8sBin;
   const nodeBin = buildNode();
   const token = randomBytes(24).toString("hex");
+  const proxyToken = randomBytes(24).toString("hex");
+  // The apiserver listens on the node's bridge address, so Pods reach it through the kubernetes Service.
+  addBridge();
   const cp = await startControlPlane(k8sBin, {
+    address: NODE_IP,
     apiserverArgs: ["--authorization-mode=Node", "--enable-admission-plugins=NodeRestriction"],
     controllerManagerArgs: [`--controllers=${NODE_CONTROLLERS.join(",")}`],
-    tokens: [{ token, user: `system:node:${NODE_NAME}`, groups: ["system:nodes"] }],
+    tokens: [
+      { token, user: `system:node:${NODE_NAME}`, groups: ["system:nodes"] },
+      // Bound to the ClusterRole system:node-proxier by the apiserver's bootstrap RBAC.
+      { token: proxyToken, user: "system:kube-proxy", groups: ["system:authenticated"] },
+    ],
+  }).catch(e => {
+    removeBridge();
+    throw e;
   });
-  const c: NodeCluster = { cp, sandboxImage: "" };
+  const c: NodeCluster = { cp, sandboxImage: "", nodeBin };
   try {
     c.open = await startTestRegistry({});
     c.a = await privateRegistry("alice");
@@ -97,6 +128,7 @@ export async function startNodeCluster(): Promise<NodeCluster> {
       server: cp.server,
       caFile: cp.caFile,
       token,
+      proxyToken,
       sandboxImage: c.sandboxImage,
       registries: [c.open, c.a.registry, c.b.registry].map(r => ({
         host: r.host,
@@ -143,5 +175,6 @@ export async function stopNodeCluster(
   if (c.scheduler) await stopProc(c.scheduler);
   for (const r of [c.open, c.a?.registry, c.b?.registry]) await r?.close();
   await stopControlPlane(c.cp, keepDir);
+  removeBridge();
   if (failure) throw failure;
 }

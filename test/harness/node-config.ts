@@ -6,6 +6,7 @@
 // and eviction thresholds that a busy development disk does not trip.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { SERVICE_CIDR } from "./control-plane";
 
 /** Writes the CNI network and containerd's config.toml (its path returned) into the run's folder. */
 export function writeContainerdConfig(
@@ -30,6 +31,8 @@ export function writeContainerdConfig(
             type: "host-local",
             dataDir: join(o.dir, "cni", "ipam"),
             ranges: [[{ subnet: `${bridge.prefix}.0/24`, rangeStart: `${bridge.prefix}.10` }]],
+            // Services' ClusterIPs through the node's address (kube-proxy's rules there); no default route.
+            routes: [{ dst: SERVICE_CIDR, gw: `${bridge.prefix}.1` }],
           },
         },
       ],

@@ -5,6 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { proxyRuleLeftovers } from "./node-proxy";
 
 export const CGROUP_ROOT = "/sys/fs/cgroup";
 /** The cgroup the kubelet makes (cgroupDriver cgroupfs, cgroupsPerQOS) in each hierarchy. */
@@ -19,6 +20,8 @@ const SYSCTLS = [
   "kernel/keys/root_maxkeys",
   "kernel/keys/root_maxbytes",
   "net/ipv4/ip_forward",
+  "net/ipv4/conf/all/route_localnet",
+  "net/netfilter/nf_conntrack_max",
 ];
 
 /** Paths a kubelet, containerd, libcni or mount(8) write whatever their configuration says (hidden by test/harness/node.ts). */
@@ -173,6 +176,7 @@ export function leftovers(o: {
     .filter(m => m && ((o.dir && m.startsWith(o.dir)) || m.startsWith("/run/containerd")));
   if (mounts.length) found.push(`mounts ${mounts.join(", ")}`);
   if (linkExists(o.bridge)) found.push(`the bridge ${o.bridge}`);
+  found.push(...proxyRuleLeftovers());
   for (const [key, value] of o.sysctls ?? []) {
     const now = readFileSync(join("/proc/sys", key), "utf8").trim();
     if (now !== value) found.push(`sysctl ${key.replaceAll("/", ".")}=${now} (was ${value})`);

@@ -22,6 +22,7 @@ import {
   restoreSysctls,
   Sysctls,
 } from "./node-host";
+import { cleanupProxyRules, startKubeProxy } from "./node-proxy";
 import { freePort, Proc, sleep, startProc, stopProc, tailFile } from "./proc";
 
 export const NODE_NAME = "cheiron-node";
@@ -38,6 +39,8 @@ export interface NodeOptions {
   sandboxImage: string;
   /** Registries containerd trusts: host:port and the CA file of each. */
   registries: { host: string; caFile: string }[];
+  /** A static token of the apiserver for system:kube-proxy: kube-proxy runs (test/harness/node-proxy.ts). */
+  proxyToken?: string;
 }
 
 export interface RunningNode {
@@ -47,6 +50,10 @@ export interface RunningNode {
   pathsBefore: string[];
   /** The kubelet's podLogsDir: <ns>_<pod>_<uid>/<container>/0.log. */
   podLogsDir: string;
+  binDir: string;
+  /** `nsenter` arguments into the node's mount namespace. */
+  inNs: string[];
+  env: NodeJS.ProcessEnv;
 }
 
 const ip = (...args: string[]) => {
@@ -54,7 +61,22 @@ const ip = (...args: string[]) => {
   if (r.status !== 0) throw new Error(`ip ${args.join(" ")}: ${r.stderr.trim()}`);
 };
 
-/** Starts containerd and the kubelet; resolves once both started (the caller waits for the Node's Ready). */
+/** The node's address on its bridge: the kubelet's node IP, and where the apiserver listens for Pods. */
+export const NODE_IP = `${BRIDGE.prefix}.1`;
+
+/** Makes the bridge with the node's address (before the apiserver binds it); stopNode() or removeBridge() deletes it. */
+export function addBridge() {
+  ip("link", "add", BRIDGE.name, "type", "bridge");
+  ip("addr", "add", `${NODE_IP}/24`, "dev", BRIDGE.name);
+  ip("link", "set", BRIDGE.name, "up");
+}
+
+export const removeBridge = () => linkExists(BRIDGE.name) && ip("link", "del", BRIDGE.name);
+
+/**
+ * Starts containerd, the kubelet and (with a proxy token) kube-proxy on the bridge addBridge() made; resolves once
+ * they started (the caller waits for the Node's Ready).
+ */
 export async function startNode(o: NodeOptions): Promise<RunningNode> {
   const node: RunningNode = {
     dir: o.dir,
@@ -62,13 +84,13 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     sysctls: recordSysctls(),
     pathsBefore: existingFixedPaths(),
     podLogsDir: join(o.dir, "pod-logs"),
+    binDir: o.binDir,
+    inNs: [],
+    env: { ...process.env, PATH: `${o.binDir}:${process.env.PATH}` },
   };
   try {
     for (const d of ["containerd", "cni/net.d", "certs.d", "kubelet", "pod-logs", "volume-plugins"])
       mkdirSync(join(o.dir, d), { recursive: true });
-    ip("link", "add", BRIDGE.name, "type", "bridge");
-    ip("addr", "add", `${BRIDGE.prefix}.1/24`, "dev", BRIDGE.name);
-    ip("link", "set", BRIDGE.name, "up");
 
     const holder = startProc("node-mounts", "unshare", o.dir, [
       "--mount",
@@ -85,7 +107,8 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
       await sleep(50);
     }
     const inNs = ["--target", String(holder.child.pid), "--mount", "--"];
-    const env = { ...process.env, PATH: `${o.binDir}:${process.env.PATH}` };
+    node.inNs = inNs;
+    const env = node.env;
 
     const sock = join(o.dir, "containerd.sock");
     const config = writeContainerdConfig(o, sock, BRIDGE);
@@ -130,12 +153,27 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
           `--kubeconfig=${kubeconfig}`,
           `--root-dir=${join(o.dir, "kubelet")}`,
           `--hostname-override=${NODE_NAME}`,
-          `--node-ip=${BRIDGE.prefix}.1`,
+          `--node-ip=${NODE_IP}`,
           "--v=1",
         ],
         { env },
       ),
     );
+    if (o.proxyToken) {
+      const proxyKubeconfig = join(o.dir, "kube-proxy.kubeconfig");
+      writeKubeconfig(proxyKubeconfig, o.server, o.caFile, "system:kube-proxy", o.proxyToken);
+      node.procs.push(
+        await startKubeProxy({
+          binDir: o.binDir,
+          dir: o.dir,
+          kubeconfig: proxyKubeconfig,
+          nodeName: NODE_NAME,
+          podCidr: `${BRIDGE.prefix}.0/24`,
+          inNs,
+          env,
+        }),
+      );
+    }
     return node;
   } catch (e) {
     await stopNode(node).catch(err =>
@@ -147,7 +185,8 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
 
 /** Stops the node and removes all it made; throws when something is left (with what). */
 export async function stopNode(node: RunningNode) {
-  const [holder, containerd, kubelet] = node.procs;
+  const [holder, containerd, kubelet, proxy] = node.procs;
+  if (proxy) await stopProc(proxy);
   if (kubelet) await stopProc(kubelet);
   // The Pods' processes and the runc shims, by PID, before containerd and the namespace go.
   for (let i = 0; i < 50; i++) {
@@ -160,11 +199,14 @@ export async function stopNode(node: RunningNode) {
     await sleep(100);
   }
   if (containerd) await stopProc(containerd);
+  // kube-proxy's rules and the kubelet's chains, while the mount namespace (its /run) still exists.
+  const rules = holder && holder.exitCode === null ? cleanupProxyRules(node) : [];
+  for (const r of rules) console.warn(`[node] ${r}`);
   if (holder) await stopProc(holder);
   for (let i = 0; i < 50 && (removeKubepodsCgroups(), kubepodsPids().length > 0); i++)
     await sleep(100);
   removeKubepodsCgroups();
-  if (linkExists(BRIDGE.name)) ip("link", "del", BRIDGE.name);
+  removeBridge();
   const unrestored = restoreSysctls(node.sysctls);
   const left = [
     ...unrestored.map(s => `sysctl ${s}`),

@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { MODULE_ENV } from "../harness/env";
-import { snapshotModule, startModule } from "../harness/module";
+import { RunningModule, snapshotModule, startModule } from "../harness/module";
 import {
   NodeCluster,
   NodeUnavailable,
@@ -14,28 +14,35 @@ import {
 import { decideSkip } from "../harness/skip-policy";
 import { NodeState } from "./state";
 
-export default async function globalSetup() {
+/** Starts the node cluster and (with `withModule`) the module as `pepr dev` runs it; writes the NodeState file. */
+export async function setupNode(withModule: boolean) {
   let c: NodeCluster | undefined;
   try {
     c = await startNodeCluster();
-    const cwd = snapshotModule(c.cp.dir);
-    // spec.verify from the watcher: the private registries' certificates trusted, no spacing between checks.
-    const cas = join(c.cp.dir, "registries-ca.pem");
-    writeFileSync(
-      cas,
-      [c.a, c.b].map(r => readFileSync(r?.registry.caFile ?? "", "utf8")).join("\n"),
-    );
-    const env = {
-      ...MODULE_ENV,
-      NODE_EXTRA_CA_CERTS: cas,
-      CHEIRON_VERIFY_REGISTRY_SPACING_MS: "0",
-    };
-    const module = await startModule(c.cp.moduleKubeconfig, c.cp.dir, { env, cwd });
+    let module: RunningModule | undefined;
+    if (withModule) {
+      const cwd = snapshotModule(c.cp.dir);
+      // spec.verify from the watcher: the private registries' certificates trusted, no spacing between checks.
+      const cas = join(c.cp.dir, "registries-ca.pem");
+      writeFileSync(
+        cas,
+        [c.a, c.b].map(r => readFileSync(r?.registry.caFile ?? "", "utf8")).join("\n"),
+      );
+      const env = {
+        ...MODULE_ENV,
+        NODE_EXTRA_CA_CERTS: cas,
+        CHEIRON_VERIFY_REGISTRY_SPACING_MS: "0",
+      };
+      module = await startModule(c.cp.moduleKubeconfig, c.cp.dir, { env, cwd });
+    }
     globalThis.__cheironNode = { cluster: c, module };
     const state: NodeState = {
       kubeconfig: c.cp.kubeconfig,
+      nodeBin: c.nodeBin,
+      open: { host: c.open?.host ?? "", caFile: c.open?.caFile ?? "" },
       podLogsDir: c.node?.podLogsDir ?? "",
-      moduleLog: module.proc.logFile,
+      moduleLog: module?.proc.logFile ?? "",
+      dir: c.cp.dir,
       registries: Object.fromEntries(
         (["a", "b"] as const).map(k => {
           const r = c?.[k];
@@ -73,3 +80,5 @@ export default async function globalSetup() {
     process.env.CHEIRON_NODE_SKIP = decision.reason;
   }
 }
+
+export default () => setupNode(true);

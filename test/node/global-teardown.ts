@@ -7,6 +7,6 @@ export default async function globalTeardown() {
   globalThis.__cheironNode = undefined;
   delete process.env.CHEIRON_NODE_SKIP;
   if (!state) return;
-  await stopModule(state.module);
+  if (state.module) await stopModule(state.module);
   await stopNodeCluster(state.cluster);
 }

@@ -2,8 +2,17 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { appDeployment } from "../harness/node-images";
-import { apply, eventually, kJson, status } from "../integration/helpers";
-import { nodeState } from "./state";
+import {
+  apply,
+  createPullSecret,
+  eventually,
+  k,
+  kJson,
+  newNamespace,
+  pullsOf,
+  status,
+} from "../integration/helpers";
+import { NodeRegistry, nodeState } from "./state";
 
 export type Seen = "Running" | "ImagePullBackOff" | "ErrImagePull" | "Pending" | "none";
 
@@ -85,4 +94,58 @@ export async function waitManagerReady(kind: "ipsm" | "cipsm", name: string, nam
     const ready = (s.conditions ?? []).find((c: { type: string }) => c.type === "Ready");
     expect(ready?.status).toBe("True");
   }, 60_000);
+}
+
+/** Waits until a Pod with restartPolicy Never has ended; returns its phase and its container "app"'s log. */
+export async function waitPodEnded(namespace: string, name: string, timeoutMs = 120_000) {
+  const t0 = Date.now();
+  let phase = "";
+  await eventually(
+    async () => {
+      const pod = await kJson(["get", "pod", name, "-n", namespace]);
+      phase = pod.status?.phase ?? "";
+      expect(["Succeeded", "Failed"]).toContain(phase);
+    },
+    timeoutMs,
+    250,
+  );
+  console.log(
+    `[node] ${namespace}/${name} ${phase} ${((Date.now() - t0) / 1000).toFixed(1)} s after the wait began`,
+  );
+  return { phase, log: containerLog(namespace, name) };
+}
+
+/**
+ * The seed example (samples/seed-example.yaml) with its registries pointed at the local ones: Docker Hub's URL form
+ * (https://<host>) at registry A, ghcr.io's host form at registry B, with their credentials.
+ */
+const localSeed = (a: NodeRegistry, b: NodeRegistry) =>
+  readFileSync(join(__dirname, "../../samples/seed-example.yaml"), "utf8")
+    .replace("https://index.docker.io/v1", `https://${a.host}`)
+    .replace("registry: ghcr.io", `registry: ${b.host}`)
+    .replace("<my-docker-username>", a.user)
+    .replace("<my-docker-password>", a.password)
+    .replace("<my-docker-email>", "a@example.com")
+    .replace("<my-github-username>", b.user)
+    .replace("<my-github-access-token>", b.password)
+    .replace("<my-github-email>", "b@example.com");
+
+/**
+ * Applies the local seed example in a new namespace and runs a Deployment of each private registry's image there:
+ * both Pods Running means the kubelet pulled with the Secrets Cheiron wrote and attached.
+ */
+export async function seedOnNode(prefix: string) {
+  const { a, b } = nodeState().registries;
+  const ns = await newNamespace(prefix);
+  await createPullSecret(ns, "gitlab-registry", "registry.gitlab.com");
+  await k(["apply", "-n", ns, "-f", "-"], { input: localSeed(a, b) });
+  await eventually(async () => {
+    const pulls = await pullsOf(ns, "default");
+    expect(pulls).toEqual(expect.arrayContaining(["docker-hub", "github-container-registry"]));
+  }, 60_000);
+  await deployment(ns, "from-a", a.image);
+  await deployment(ns, "from-b", b.image);
+  await waitForPod(ns, "from-a", "Running");
+  await waitForPod(ns, "from-b", "Running");
+  await k(["delete", "namespace", ns, "--wait=false"]);
 }

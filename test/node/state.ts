@@ -5,7 +5,7 @@ import type { RunningModule } from "../harness/module";
 import type { NodeCluster } from "../harness/node-cluster";
 
 declare global {
-  var __cheironNode: { cluster: NodeCluster; module: RunningModule } | undefined;
+  var __cheironNode: { cluster: NodeCluster; module?: RunningModule } | undefined;
 }
 
 export interface NodeRegistry {
@@ -21,8 +21,15 @@ export interface NodeRegistry {
 
 export interface NodeState {
   kubeconfig: string;
+  /** The node's bin folder (crane, kube-proxy, ...). */
+  nodeBin: string;
+  /** The open registry (no credentials; the sandbox image is there): host:port and its CA file. */
+  open: { host: string; caFile: string };
   podLogsDir: string;
+  /** The `pepr dev` module's log (empty when the project runs no such module). */
   moduleLog: string;
+  /** The run's folder (the control plane's; removed at teardown). */
+  dir: string;
   registries: { a: NodeRegistry; b: NodeRegistry };
 }
 
