@@ -20,7 +20,8 @@ import { kubectl } from "../test/harness/kubectl";
 import { snapshotModule, startModule, stopModule, RunningModule } from "../test/harness/module";
 import { appDeployment } from "../test/harness/node-images";
 import { NodeCluster, startNodeCluster, stopNodeCluster } from "../test/harness/node-cluster";
-import { httpsGet, sleep } from "../test/harness/proc";
+import { sleep } from "../test/harness/proc";
+import { PodRow, pods, replacementEvents } from "./recovery-reads";
 
 const DEPLOYMENTS = Number(process.env.DEPLOYMENTS || 20);
 const POLL_MS = Number(process.env.POLL_MS || 250);
@@ -28,13 +29,6 @@ const RECOVER_WAIT_S = Number(process.env.RECOVER_WAIT_S || 180);
 const NONE_WAIT_S = Number(process.env.NONE_WAIT_S || 330);
 const PHASES = (process.env.PHASES || `recreate,recreate-rate-10,none`).split(",");
 const WRITES = ["create", "update", "patch", "delete"];
-
-interface PodRow {
-  app: string;
-  uid: string;
-  reason: string;
-  running: boolean;
-}
 
 interface Phase {
   phase: string;
@@ -54,28 +48,11 @@ interface Phase {
   /** The node's part, from the audit log: each replacement Pod's create (ReplicaSet controller) and binding. */
   podCreatesS: number[];
   podBindingsS: number[];
+  /** The replacements' Warning Events from the kubelet, by reason, with one message each (what held a Pod). */
+  nodeEvents: Record<string, { count: number; message: string }>;
   moduleWrites: number;
   moduleWritesByKind: string;
   loadAverage: number[];
-}
-
-async function pods(c: NodeCluster, ns: string, ca: Buffer): Promise<PodRow[]> {
-  const r = await httpsGet(`${c.cp.server}/api/v1/namespaces/${ns}/pods`, {
-    token: c.cp.adminToken,
-    ca,
-  });
-  if (r.status !== 200) throw new Error(`list Pods in ${ns}: HTTP ${r.status}`);
-  return (JSON.parse(r.body).items as any[])
-    .filter(p => !p.metadata.deletionTimestamp)
-    .map(p => {
-      const cs = p.status?.containerStatuses?.[0];
-      return {
-        app: p.metadata.labels?.app ?? "",
-        uid: p.metadata.uid,
-        reason: cs?.state?.waiting?.reason ?? "",
-        running: Boolean(cs?.state?.running) && p.status?.phase === "Running",
-      };
-    });
 }
 
 async function runPhase(c: NodeCluster, phase: string, ca: Buffer): Promise<Phase> {
@@ -150,6 +127,7 @@ async function runPhase(c: NodeCluster, phase: string, ca: Buffer): Promise<Phas
     ].sort((x, y) => x - y);
   const createsS = since("create");
   const bindingsS = since("create", "binding");
+  const nodeEvents = await replacementEvents(c, ns, ca, stuckUids, t0);
   const stillStuck = (await pods(c, ns, ca)).filter(p => stuckUids.has(p.uid) && !p.running).length;
   const r: Phase = {
     phase,
@@ -170,6 +148,7 @@ async function runPhase(c: NodeCluster, phase: string, ca: Buffer): Promise<Phas
     podDeletesS: deletesS,
     podCreatesS: createsS,
     podBindingsS: bindingsS,
+    nodeEvents,
     moduleWrites: writes.length,
     // One line per kind of write: the deleted Pods' names folded into one entry.
     moduleWritesByKind: describeCalls(
@@ -186,7 +165,7 @@ async function runPhase(c: NodeCluster, phase: string, ca: Buffer): Promise<Phas
     `[recovery] ${phase}: ${recoveredS.length}/${DEPLOYMENTS} Running within ${waitedS.toFixed(0)} s of the` +
       ` manager's create (p50 ${f(r.p50S)} s, p99 ${f(r.p99S)} s, max ${f(r.maxS)} s); ${stillStuck} of the` +
       ` original Pods still stuck; Pods deleted ${span(deletesS)}, replacements created ${span(createsS)},` +
-      ` bound ${span(bindingsS)};` +
+      ` bound ${span(bindingsS)}; replacements' Warning Events ${JSON.stringify(nodeEvents)};` +
       ` module writes ${writes.length}: ${r.moduleWritesByKind || "none"}`,
   );
   await kubectl(kc, ["delete", "namespace", ns, "--wait=true", "--timeout=120s"], {
