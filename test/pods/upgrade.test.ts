@@ -1,10 +1,11 @@
 // Upgrade (issue 25 #5): `npx pepr deploy` of a second build over the first (one more env var, so both Deployments
 // roll with a new webhook certificate) while a manager's references exist. The default ServiceAccounts and Cheiron's
-// Secrets are listed continuously during the rollout; none may lose its reference or Secret, and the manager keeps
-// working afterwards. The rollout time is printed, never asserted.
+// Secrets are watched (every change) and listed continuously during the rollout; none may lose its reference or
+// Secret, and the manager keeps working afterwards. The rollout time is printed, never asserted.
 import { apply, eventually, k, kJson, manager, uid } from "../integration/helpers";
 import { deployment, waitForPod } from "../node/pods";
 import { describeNode, nodeState } from "../node/state";
+import { listThenWatch } from "./watch";
 import {
   cheironSecretsNamed,
   defaultPulls,
@@ -14,6 +15,7 @@ import {
 } from "./install";
 
 const N = 20;
+const MANAGED = "app.kubernetes.io/managed-by=cheiron";
 
 describeNode("upgrade: npx pepr deploy of a second build while managers exist", () => {
   jest.setTimeout(900_000);
@@ -43,13 +45,20 @@ describeNode("upgrade: npx pepr deploy of a second build while managers exist", 
     };
     await eventually(async () => expect(await unfilled()).toEqual([]), 120_000, 500);
 
-    // Listed continuously from before the command until both Deployments have rolled out.
+    // Watched (every change) and listed (continuously) from before the command until both Deployments rolled out.
+    const inScope = (o: any) => spread.includes(o.metadata.namespace);
+    const saWatch = await listThenWatch(
+      "/api/v1/serviceaccounts?fieldSelector=metadata.name%3Ddefault",
+    );
+    const secretWatch = await listThenWatch(
+      `/api/v1/secrets?labelSelector=${encodeURIComponent(MANAGED)}`,
+    );
     const dropped = new Set<string>();
     let polls = 0;
     let stop = false;
     const poller = (async () => {
       while (!stop) {
-        for (const ns of await unfilled()) dropped.add(ns);
+        for (const ns of await unfilled()) dropped.add(`${ns} (listed)`);
         polls++;
       }
     })();
@@ -60,8 +69,19 @@ describeNode("upgrade: npx pepr deploy of a second build while managers exist", 
       env: { CHEIRON_TEST_BUILD: build },
     }).finally(() => (stop = true));
     await poller;
+    const saEvents = (await saWatch.stop()).filter(e => inScope(e.object));
+    const secretEvents = (await secretWatch.stop()).filter(
+      e => inScope(e.object) && e.object.metadata.name === secret,
+    );
+    for (const e of saEvents) {
+      const refs = (e.object.imagePullSecrets ?? []).map((r: { name: string }) => r.name);
+      if (e.type === "DELETED" || !refs.includes(secret))
+        dropped.add(`${e.object.metadata.namespace} (ServiceAccount ${e.type})`);
+    }
+    for (const e of secretEvents.filter(e => e.type === "DELETED"))
+      dropped.add(`${e.object.metadata.namespace} (Secret DELETED)`);
     console.log(
-      `[pods] upgrade rollout: ${polls} listings of ${N} namespaces, references or Secrets dropped: ${dropped.size}`,
+      `[pods] upgrade rollout: ${polls} listings of ${N} namespaces, ${saEvents.length} ServiceAccount and ${secretEvents.length} Secret events watched; references or Secrets dropped: ${dropped.size} ${[...dropped].slice(0, 5)}`,
     );
     expect({ code: upgrade.code, ready: upgrade.ready, dropped: [...dropped] }).toEqual({
       code: 0,
