@@ -1,10 +1,11 @@
 // Jest's own order (failed files first, then the slowest first, from its cache), except that
-// test/integration/controller.scale.test.ts always runs last. It deletes its 600 namespaces when it ends, and
+// test/integration/controller.scale.test.ts and test/pods/uninstall.test.ts always run last. The first deletes its 600 namespaces when it ends, and
 // kube-controller-manager deletes namespaces at its client rate (20 requests/s, dozens of requests each) for
 // many minutes after: a later test that waits for a namespace to go away would wait behind all of them.
 const Sequencer = require("@jest/test-sequencer").default;
 
-const LAST = /[\\/]controller\.scale\.test\.ts$/;
+// test/pods/uninstall.test.ts removes the module the other pods files use.
+const LAST = /[\\/](controller\.scale|pods[\\/]uninstall)\.test\.ts$/;
 
 class CheironSequencer extends Sequencer {
   async sort(tests) {

@@ -1,22 +1,8 @@
 // Pod mode on a real node: admission merges Cheiron's entries into a Pod that brings its own imagePullSecrets,
 // and with matchImageRegistries a Pod gets the Secret of its own registry only, for each of two registries.
 import { apply, createPullSecret, k, manager, newNamespace, uid } from "../integration/helpers";
-import { waitForPod, waitManagerReady } from "./pods";
+import { barePod, waitForPod, waitManagerReady } from "./pods";
 import { describeNode, nodeState, NodeRegistry } from "./state";
-
-const pod = (namespace: string, name: string, image: string, pullSecrets: string[] = []) =>
-  apply(
-    JSON.stringify({
-      apiVersion: "v1",
-      kind: "Pod",
-      metadata: { name, namespace, labels: { app: name } },
-      spec: {
-        terminationGracePeriodSeconds: 1,
-        imagePullSecrets: pullSecrets.map(name => ({ name })),
-        containers: [{ name: "app", image, imagePullPolicy: "Always" }],
-      },
-    }),
-  );
 
 const entry = (name: string, r: NodeRegistry) => ({
   name,
@@ -45,7 +31,7 @@ describeNode("Pod mode, on a real node", () => {
     await podManager(ns, [entry("registry-a", a)]);
     // Its own Secret is for registry B: useless for its image on A, and kept in place.
     await createPullSecret(ns, "own-b", b.host);
-    await pod(ns, "app", a.image, ["own-b"]);
+    await barePod(ns, "app", a.image, ["own-b"]);
     const running = await waitForPod(ns, "app", "Running");
     expect(running.pullSecrets).toEqual(["own-b", "registry-a"]);
     await k(["delete", "namespace", ns, "--wait=false"]);
@@ -56,8 +42,8 @@ describeNode("Pod mode, on a real node", () => {
     const ns = await newNamespace("node-reg");
     await podManager(ns, [entry("registry-a", a), entry("registry-b", b)], true);
     const [fromA, fromB] = [`a-${uid()}`, `b-${uid()}`];
-    await pod(ns, fromA, a.image);
-    await pod(ns, fromB, b.image);
+    await barePod(ns, fromA, a.image);
+    await barePod(ns, fromB, b.image);
     const podA = await waitForPod(ns, fromA, "Running");
     const podB = await waitForPod(ns, fromB, "Running");
     expect(podA.pullSecrets).toEqual(["registry-a"]);

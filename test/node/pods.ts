@@ -29,6 +29,26 @@ export interface PodView {
 export const deployment = (namespace: string, name: string, image: string) =>
   apply(JSON.stringify(appDeployment(namespace, name, image)));
 
+/** A bare Pod (no controller) named and labelled `app: name`, running `image`, with the user's own pull Secrets. */
+export const barePod = (
+  namespace: string,
+  name: string,
+  image: string,
+  pullSecrets: string[] = [],
+) =>
+  apply(
+    JSON.stringify({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name, namespace, labels: { app: name } },
+      spec: {
+        terminationGracePeriodSeconds: 1,
+        imagePullSecrets: pullSecrets.map(name => ({ name })),
+        containers: [{ name: "app", image, imagePullPolicy: "Always" }],
+      },
+    }),
+  );
+
 export function viewPod(pod: any): PodView {
   const cs = pod.status?.containerStatuses?.[0];
   const waiting = cs?.state?.waiting;

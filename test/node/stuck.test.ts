@@ -3,7 +3,7 @@
 // Pod is deleted, the real ReplicaSet controller makes a new one, and that Pod runs. A bare Pod is reported and
 // never deleted.
 import { apply, k, manager, newNamespace, eventually, status } from "../integration/helpers";
-import { deployment, podsOf, waitForPod, waitManagerReady } from "./pods";
+import { barePod, deployment, podsOf, waitForPod, waitManagerReady } from "./pods";
 import { describeNode, nodeState } from "./state";
 
 /** The kubelet alternates ErrImagePull (at each try) and ImagePullBackOff (between tries). */
@@ -14,17 +14,7 @@ describeNode("stuck Pods, on a real node", () => {
     const { a } = nodeState().registries;
     const ns = await newNamespace("node-stuck");
     await deployment(ns, "app", a.image);
-    await apply(
-      JSON.stringify({
-        apiVersion: "v1",
-        kind: "Pod",
-        metadata: { name: "bare", namespace: ns, labels: { app: "bare" } },
-        spec: {
-          terminationGracePeriodSeconds: 1,
-          containers: [{ name: "app", image: a.image, imagePullPolicy: "Always" }],
-        },
-      }),
-    );
+    await barePod(ns, "bare", a.image);
     const stuck = await waitForPod(ns, "app", "ImagePullBackOff");
     const bare = await waitForPod(ns, "bare", "ImagePullBackOff");
 
