@@ -57,7 +57,7 @@ export async function ensureOwnWritesSkipAtStart(client?: ApiClient): Promise<bo
     const { outcome, username } = await reconcileOwnWritesWebhook(client ?? apiClient());
     Log.info(
       { webhook: MODULE_OBJECT_NAME, username, outcome },
-      "Cheiron's own ServiceAccount updates skip its mutating webhook",
+      "Cheiron webhook now skips Cheiron's own ServiceAccount updates",
     );
     return outcome !== "no-webhook";
   } catch (e) {
