@@ -56,6 +56,7 @@ describeStart("npm start", () => {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
+    let cpDir = "";
     child.stdout.on("data", c => (out += c));
     child.stderr.on("data", c => (out += c));
     const exited = new Promise<number | null>(r => child.on("exit", code => r(code)));
@@ -68,6 +69,7 @@ describeStart("npm start", () => {
       }
       const kubeconfig = /^\s+kubeconfig: (\S+)/m.exec(out)?.[1] ?? "";
       expect(kubeconfig).toContain("cheiron-cp-");
+      cpDir = dirname(kubeconfig);
       expect(out).toContain("starting the local control plane");
       expect(out).toMatch(
         /^\[start\] no node: CHEIRON_START_NODE=false; the local cluster runs no Pods$/m,
@@ -102,7 +104,6 @@ describeStart("npm start", () => {
       const echoed = out.split("\n").filter(l => l.startsWith("[cheiron] "));
       expect(echoed.every(l => / (INFO|WARN|ERROR) +Cheiron /.test(l))).toBe(true);
       expect(out).not.toMatch(/Incoming request|Server listening/);
-      const cpDir = dirname(kubeconfig);
       // etcd, kube-apiserver, kube-controller-manager (command line), pepr dev and its module (environment)
       expect(processesMentioning(cpDir).length).toBeGreaterThanOrEqual(5);
 
@@ -114,11 +115,15 @@ describeStart("npm start", () => {
       expect(out).toContain("no process left behind");
       expect(processesMentioning(cpDir)).toEqual([]);
     } finally {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        /* already gone */
-      }
+      // A failure before Ctrl-C: npm start's cluster and module run in process groups of their own, so they are
+      // stopped by what they mention, not through npm's group.
+      const leftovers = [...(cpDir ? processesMentioning(cpDir) : [])];
+      for (const pid of [-child.pid!, ...leftovers])
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          /* already gone */
+        }
       rmSync(home, { recursive: true, force: true });
     }
   }, 240_000);
