@@ -153,9 +153,7 @@ export class TokenBucket {
   /** Takes one token if there is one. A changed rate applies from now on. */
   take(now: number, perMinute = this.perMinute): boolean {
     this.perMinute = perMinute;
-    const elapsed = Math.max(0, now - this.at);
-    this.tokens = Math.min(perMinute, this.tokens + (elapsed * perMinute) / 60_000);
-    this.at = now;
+    this.refill(now);
     if (this.tokens < 1) return false;
     this.tokens -= 1;
     return true;
@@ -163,8 +161,14 @@ export class TokenBucket {
 
   /** When the next token is there (now if one is). */
   nextAt(now: number): number {
+    this.refill(now);
+    return this.tokens >= 1 ? now : now + Math.ceil(((1 - this.tokens) * 60_000) / this.perMinute);
+  }
+
+  /** Adds the tokens earned since the last call (refilling is linear and capped, so when it runs is immaterial). */
+  private refill(now: number): void {
     const elapsed = Math.max(0, now - this.at);
-    const tokens = Math.min(this.perMinute, this.tokens + (elapsed * this.perMinute) / 60_000);
-    return tokens >= 1 ? now : now + Math.ceil(((1 - tokens) * 60_000) / this.perMinute);
+    this.tokens = Math.min(this.perMinute, this.tokens + (elapsed * this.perMinute) / 60_000);
+    this.at = now;
   }
 }
