@@ -60,18 +60,16 @@ export async function createView(kubeconfig: string, size: ViewSize): Promise<nu
   return objects.length;
 }
 
-/** The Secrets the watcher writes for the view (namespace/name): one per namespaced manager, 20 per group. */
+/**
+ * The Secrets the watcher writes for the view (namespace/name): one per namespaced manager, and one in each
+ * namespace a cluster manager's group label selects (a group may hold fewer than PER_GROUP when N is small).
+ */
 export function buildViewSecrets(size: ViewSize): string[] {
-  return buildView(size).flatMap((o: any) =>
-    o.kind === "ImagePullSecretManager"
-      ? [`${o.metadata.namespace}/view-own`]
-      : o.kind === "ClusterImagePullSecretManager"
-        ? Array.from(
-            { length: PER_GROUP },
-            (_, i) => `view-${Number(o.metadata.name.slice(6)) * PER_GROUP + i}/${o.metadata.name}`,
-          )
-        : [],
-  );
+  return buildView(size).flatMap((o: any) => {
+    const group = o.metadata.labels?.["cheiron-bench/group"];
+    if (o.kind === "Namespace") return group ? [`${o.metadata.name}/view-${group}`] : [];
+    return o.kind === "ImagePullSecretManager" ? [`${o.metadata.namespace}/view-own`] : [];
+  });
 }
 
 /** Waits until every Secret of the view exists (one list of the labelled Secrets per poll). */

@@ -30,6 +30,13 @@ describe("bench:admission's view", () => {
     expect(secrets).not.toContain("view-100/view-g4");
   });
 
+  it("a small view: a group holds only the namespaces there are", () => {
+    const secrets = buildViewSecrets({ namespaces: 30, managers: 5 });
+    expect(secrets).toHaveLength(30);
+    expect(secrets).toContain("view-29/view-g1");
+    expect(secrets.some(s => s.endsWith("/view-g2"))).toBe(false);
+  });
+
   it("fewer managers than cluster managers: only cluster managers", () => {
     expect(kinds(buildView({ namespaces: 50, managers: 2 }))).toEqual({
       Namespace: 50,
