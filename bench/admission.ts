@@ -7,7 +7,7 @@
 //   BENCH_CONCURRENCY (8)  BENCH_REQUESTS (2000 per kind)  BENCH_WARMUP (200 per kind and start)
 //   BENCH_ROUNDS (4)  BENCH_VIEW_NAMESPACES (0)  BENCH_VIEW_MANAGERS (0): the view at scale (bench/view.ts)
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildK8s } from "../scripts/k8s-build";
@@ -26,13 +26,10 @@ import {
   waitForLog,
 } from "../test/harness/built-module";
 import { cpuMs } from "./scale-cpu";
+import { rssMB } from "./scale-modules";
 import { newTotals, printReport, Settings, Totals } from "./report";
 import { checkCheiron, checkNoop, createManagers, NAMESPACE, waitForSecrets } from "./setup";
 import { createView, waitForViewSecrets } from "./view";
-
-/** The process's peak resident memory (VmHWM), in MB. */
-const peakRssMB = (pid: number) =>
-  Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
 
 const num = (name: string, dflt: number) => Number(process.env[name] ?? dflt) || dflt;
 const CONCURRENCY = num("BENCH_CONCURRENCY", 8);
@@ -120,7 +117,7 @@ async function round(run: ModuleRun, r: number, auditLog: string, t: Totals) {
   const t1 = Date.now();
   await sleep(1000); // the audit log is written before each response; this covers clock granularity
   t.calls.push(...moduleApiCalls(auditLog, t0, t1));
-  t.peakRssMB = Math.max(t.peakRssMB, peakRssMB(proc.child.pid ?? 0));
+  t.peakRssMB = Math.max(t.peakRssMB, rssMB(proc.child.pid ?? 0, "VmHWM") || 0);
   await stopProc(proc);
   procs.splice(procs.indexOf(proc), 1);
 }

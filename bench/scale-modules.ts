@@ -148,9 +148,9 @@ export interface Peak {
   connections: number;
 }
 
-/** Resident memory in MB, from /proc/<pid>/status. */
-export function rssMB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+/** Resident memory in MB, from /proc/<pid>/status: now (VmRSS) or the peak so far (VmHWM). */
+export function rssMB(pid: number, field: "VmRSS" | "VmHWM" = "VmRSS"): number {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, "utf8"));
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
