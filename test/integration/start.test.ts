@@ -117,7 +117,7 @@ describeStart("npm start", () => {
     } finally {
       // A failure before Ctrl-C: npm start's cluster and module run in process groups of their own, so they are
       // stopped by what they mention, not through npm's group.
-      const leftovers = [...(cpDir ? processesMentioning(cpDir) : [])];
+      const leftovers = cpDir ? processesMentioning(cpDir) : [];
       for (const pid of [-child.pid!, ...leftovers])
         try {
           process.kill(pid, "SIGKILL");
