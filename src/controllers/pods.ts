@@ -1,5 +1,5 @@
 // Pod reads and deletes. Mode Pod: Pods cannot change after creation, so the controller only counts those that
-// carry our references. Stuck Pods (stuck-pods.ts): read per namespace, slimmed; deleted one by one (uid precondition).
+// carry our references. Stuck Pods (stuck-pods.ts): read per namespace, slimmed; each deleted with its uid as precondition.
 // Read in pages (CHEIRON_POD_PAGE_SIZE, 500 Pods a call), per namespace for a few targets, cluster-wide for many.
 import { Log } from "pepr";
 import { ANNOTATION_RECONCILE_WITH } from "../constants";
