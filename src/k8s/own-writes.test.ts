@@ -66,6 +66,32 @@ describe("reconcileOwnWritesWebhook", () => {
 });
 
 describe("ensureOwnWritesSkipAtStart", () => {
+  it.each([
+    ["applied", config(), "Cheiron webhook now skips Cheiron's own ServiceAccount updates", true],
+    [
+      "unchanged",
+      config([buildOwnWritesCondition(USER)]),
+      "Cheiron webhook already skips Cheiron's own ServiceAccount updates",
+      true,
+    ],
+    [
+      "no-webhook",
+      undefined,
+      "Cheiron found no webhook configuration to exclude its own updates from",
+      false,
+    ],
+  ])("logs what it did when the outcome is %s", async (outcome, cfg, message, result) => {
+    const info = jest.spyOn(Log, "info").mockImplementation(() => undefined);
+    try {
+      await expect(ensureOwnWritesSkipAtStart(fakeClient(cfg).client)).resolves.toBe(result);
+      expect(info.mock.calls).toEqual([
+        [{ webhook: "pepr-cheiron", username: USER, outcome }, message],
+      ]);
+    } finally {
+      info.mockRestore();
+    }
+  });
+
   it("a refused apply is logged once and counted; it does not throw", async () => {
     const warn = jest.spyOn(Log, "warn").mockImplementation(() => undefined);
     const failed = jest.spyOn(metrics, "ownWritesSkipFailed");

@@ -51,14 +51,18 @@ export async function reconcileOwnWritesWebhook(
   return { outcome: "applied", username };
 }
 
+/** The start-up log line for each outcome: "no-webhook" must not claim a skip that is not there. */
+export const OWN_WRITES_MESSAGES: Record<OwnWritesOutcome, string> = {
+  applied: "Cheiron webhook now skips Cheiron's own ServiceAccount updates",
+  unchanged: "Cheiron webhook already skips Cheiron's own ServiceAccount updates",
+  "no-webhook": "Cheiron found no webhook configuration to exclude its own updates from",
+};
+
 /** What the watcher runs at its start, before its first write: never throws, logs its result once. */
 export async function ensureOwnWritesSkipAtStart(client?: ApiClient): Promise<boolean> {
   try {
     const { outcome, username } = await reconcileOwnWritesWebhook(client ?? apiClient());
-    Log.info(
-      { webhook: MODULE_OBJECT_NAME, username, outcome },
-      "Cheiron webhook now skips Cheiron's own ServiceAccount updates",
-    );
+    Log.info({ webhook: MODULE_OBJECT_NAME, username, outcome }, OWN_WRITES_MESSAGES[outcome]);
     return outcome !== "no-webhook";
   } catch (e) {
     metrics.ownWritesSkipFailed();
