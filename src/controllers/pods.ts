@@ -58,6 +58,7 @@ const slim = (p: PodView): PodView => ({
     })),
   },
   spec: {
+    nodeName: p.spec?.nodeName,
     serviceAccountName: p.spec?.serviceAccountName,
     imagePullSecrets: p.spec?.imagePullSecrets,
     containers: (p.spec?.containers ?? []).map(c => ({ image: c.image })),

@@ -13,7 +13,8 @@
 // mode ServiceAccount, the ServiceAccount lacks the name, Pepr's webhooks never see the namespace, or admission
 // would not add it), at most recreateStuckPodsPerMinute a minute per manager (an in-memory token bucket), and one
 // owner's Pods at most once per back-off (1 min, doubled each time, at most 1 h; in this process's memory, per
-// owner uid, for every manager). A bare Pod never.
+// owner uid, for every manager), paced per node to the kubelet's default image pull budget (stuck-deletes.ts). A
+// bare Pod never.
 import { Log } from "pepr";
 import type { ManagerStatus } from "../api/types";
 import type { Manager } from "../domain/model";
@@ -27,19 +28,16 @@ import {
   STUCK_RECHECK_MS,
   StuckPod,
 } from "../domain/stuck";
-import {
-  buildRecreateRate,
-  planStuckPod,
-  RecreateBackoff,
-  TokenBucket,
-} from "../domain/stuck-recreate";
+import type { TokenBucket } from "../domain/stuck-pace";
+import { planStuckPod } from "../domain/stuck-recreate";
 import { buildStuckEvent, buildStuckSignature } from "../domain/stuck-event";
 import { describeError } from "../k8s/errors";
 import { emitEvent } from "../k8s/report";
 import { runBounded } from "./bounded";
 import type { WatcherCache } from "./cache";
-import { deleteStuckPod, readLivePods } from "./pods";
+import { readLivePods } from "./pods";
 import type { ManagerState } from "./report";
+import { recreateStuckPods } from "./stuck-deletes";
 
 interface Memory {
   generation?: number;
@@ -54,10 +52,6 @@ interface Memory {
 /** Per manager, with its ManagerState (dropped with it when the manager is deleted). */
 const memories = new WeakMap<ManagerState, Memory>();
 let requeueFlush: ((managerKey: string) => void) | undefined;
-/** Per owner uid, shared by every manager: an owner loses Pods at most once per back-off. */
-const backoff = new RecreateBackoff();
-/** Stuck Pods deleted side by side in one look. */
-const DELETE_CONCURRENCY = 8;
 
 /** The controller's hook: queue a manager's Pod check (for the once-a-minute re-check of stuck Pods). */
 export function onStuckPodsRecheck(requeue: (managerKey: string) => void): void {
@@ -127,7 +121,8 @@ export async function refreshStuckPods(
   );
 
   const recreate = m.spec.recreateStuckPods === true && !m.spec.dryRun;
-  const deleted = recreate ? await recreatePods(m, mem, due, now) : [];
+  const stuckDue = due.flatMap(ns => mem.stuck.get(ns) ?? []);
+  const deleted = recreate ? await recreateStuckPods(m, mem, stuckDue, now) : [];
 
   const all = [...mem.stuck.values()].flat();
   const mode = m.spec.dryRun && m.spec.recreateStuckPods ? "dryRun" : recreate;
@@ -136,44 +131,6 @@ export async function refreshStuckPods(
   mem.reported = buildStuckSignature(all);
   scheduleRecheck(m, mem);
   return JSON.stringify(knownStuckPods(s)) !== before;
-}
-
-/**
- * Deletes the stuck Pods of `due` namespaces whose replacement gets what they lack, owner by owner: all of one
- * owner's at once (so a Deployment's replicas recover together), then that owner waits out its back-off. The
- * deletes run side by side (at most DELETE_CONCURRENCY); a namespace whose owners found no token is looked at
- * again when the next token is due (its retryAt).
- */
-async function recreatePods(m: Manager, mem: Memory, due: string[], now: number) {
-  const rate = buildRecreateRate(m.spec.recreateStuckPodsPerMinute);
-  mem.bucket ??= new TokenBucket(rate, now);
-  const byOwner = new Map<string, StuckPod[]>();
-  for (const p of due.flatMap(ns => mem.stuck.get(ns) ?? []))
-    if (p.recreatable && p.owner && !p.blocked)
-      byOwner.set(p.owner, [...(byOwner.get(p.owner) ?? []), p]);
-  const chosen: StuckPod[] = [];
-  for (const [owner, pods] of byOwner) {
-    if (!backoff.allows(owner, Date.now())) continue;
-    if (!mem.bucket.take(Date.now(), rate)) {
-      const check = mem.checks.get(pods[0].namespace);
-      if (check) check.retryAt = mem.bucket.nextAt(Date.now());
-      continue;
-    }
-    // Recorded before any await, so that another manager's check running meanwhile leaves this owner alone.
-    backoff.record(owner, Date.now());
-    for (const [i, p] of pods.entries()) {
-      if (i > 0 && !mem.bucket.take(Date.now(), rate)) break;
-      chosen.push(p);
-    }
-  }
-  const gone = new Set<StuckPod>();
-  await runBounded(
-    chosen.map(p => async () => {
-      if (await deleteStuckPod(m, p)) gone.add(p);
-    }),
-    DELETE_CONCURRENCY,
-  );
-  return chosen.filter(p => gone.has(p));
 }
 
 /**

@@ -42,7 +42,7 @@ export function buildStuckEvent(
     recreate === "dryRun"
       ? "dry run: nothing is deleted"
       : recreate
-        ? "bare Pods, controlled by another kind, waiting for their controller's back-off, or over spec.recreateStuckPodsPerMinute"
+        ? "bare Pods, controlled by another kind, waiting for their controller's back-off, over spec.recreateStuckPodsPerMinute, or paced to their node's image pull budget"
         : "spec.recreateStuckPods is off";
   if (deleted.length > 0) {
     const rest = [

@@ -161,6 +161,17 @@ describe("planStuckPod: recreate only when a new Pod from the same template gets
     expect(bare?.owner).toBeUndefined();
   });
 
+  it("carries the Pod's node and the pulls its replacement makes (one per image), for the node's pull budget", () => {
+    const pod = stuckPod("team");
+    pod.spec = {
+      ...pod.spec,
+      nodeName: "node-1",
+      initContainers: [{ image: "ghcr.io/org/init:1" }],
+    };
+    const stuck = planStuckPod(saMode, meta("team"), pod, account("team", ["ghcr"]), ["ghcr"], {});
+    expect(stuck).toMatchObject({ node: "node-1", pulls: 2 });
+  });
+
   it("a Pod that lacks nothing is not stuck", () => {
     const fine = stuckPod("team", ["ghcr"]);
     expect(

@@ -8,6 +8,7 @@ import { buildAdmittedPodNames } from "./admitted";
 import type { Manager, ObjectMeta, ServiceAccountRef } from "./model";
 import { buildPodImageRegistries } from "./registry";
 import { buildExpectedNames, buildStuckPod, PodView, StuckPod } from "./stuck";
+import { buildPodPulls } from "./stuck-pace";
 
 /**
  * A stuck Pod serves nothing, so deleting it costs no availability; the rate only keeps a manager that appears
@@ -84,8 +85,9 @@ export function buildRecreateBlocker(
 }
 
 /**
- * The Pod as a stuck Pod of manager `m` (see buildStuckPod), with its controller's uid (`owner`) and, when a new
- * Pod from its template would not get what it lacks either, why (`blocked`): such a Pod is never deleted.
+ * The Pod as a stuck Pod of manager `m` (see buildStuckPod), with its controller's uid (`owner`), its node and
+ * pulls (stuck-pace.ts) and, when a new Pod from its template would not get what it lacks either, why (`blocked`):
+ * such a Pod is never deleted.
  */
 export function planStuckPod(
   m: Manager,
@@ -100,7 +102,14 @@ export function planStuckPod(
   if (!stuck) return undefined;
   const owner = buildOwnerKey(pod);
   const blocked = buildRecreateBlocker(m, ns, pod, sa, stuck.missing);
-  return { ...stuck, ...(owner ? { owner } : {}), ...(blocked ? { blocked } : {}) };
+  const node = pod.spec?.nodeName;
+  return {
+    ...stuck,
+    ...(owner ? { owner } : {}),
+    ...(node ? { node } : {}),
+    pulls: buildPodPulls(pod),
+    ...(blocked ? { blocked } : {}),
+  };
 }
 
 /** spec.recreateStuckPodsPerMinute, bounded to 1..MAX_RECREATE_PER_MINUTE (default DEFAULT_RECREATE_PER_MINUTE). */
@@ -134,41 +143,5 @@ export class RecreateBackoff {
       if (now - o.last >= RECREATE_BACKOFF_RESET_MS) this.owners.delete(k);
     const times = (this.owners.get(owner)?.times ?? 0) + 1;
     this.owners.set(owner, { times, last: now });
-  }
-}
-
-/** A token bucket: `perMinute` tokens a minute, at most `perMinute` at once. */
-export class TokenBucket {
-  private tokens: number;
-  private at: number;
-
-  constructor(
-    private perMinute: number,
-    now: number,
-  ) {
-    this.tokens = perMinute;
-    this.at = now;
-  }
-
-  /** Takes one token if there is one. A changed rate applies from now on. */
-  take(now: number, perMinute = this.perMinute): boolean {
-    this.perMinute = perMinute;
-    this.refill(now);
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-
-  /** When the next token is there (now if one is). */
-  nextAt(now: number): number {
-    this.refill(now);
-    return this.tokens >= 1 ? now : now + Math.ceil(((1 - this.tokens) * 60_000) / this.perMinute);
-  }
-
-  /** Adds the tokens earned since the last call (refilling is linear and capped, so when it runs is immaterial). */
-  private refill(now: number): void {
-    const elapsed = Math.max(0, now - this.at);
-    this.tokens = Math.min(this.perMinute, this.tokens + (elapsed * this.perMinute) / 60_000);
-    this.at = now;
   }
 }

@@ -8,7 +8,7 @@ import {
   PodView,
   selectNamespacesToCheck,
 } from "./stuck";
-import { buildRecreateRate, TokenBucket } from "./stuck-recreate";
+import { buildRecreateRate } from "./stuck-recreate";
 import { meta, namespacedManager } from "../../test/unit/helpers/fixtures";
 import type { ServiceAccountRef } from "./model";
 
@@ -203,32 +203,5 @@ describe("selectNamespacesToCheck", () => {
     ],
   ])("%s", (_name, attachable, last, specChanged, expected) => {
     expect(selectNamespacesToCheck(attachable, new Map(last), specChanged, now)).toEqual(expected);
-  });
-});
-
-describe("TokenBucket", () => {
-  it("allows a burst of perMinute, then refills at perMinute a minute", () => {
-    const bucket = new TokenBucket(3, 0);
-    expect([1, 2, 3, 4].map(() => bucket.take(0))).toEqual([true, true, true, false]);
-    expect(bucket.take(19_999)).toBe(false);
-    expect(bucket.take(20_000)).toBe(true);
-    expect(bucket.take(20_000)).toBe(false);
-    expect([1, 2, 3, 4].map(() => bucket.take(10 * 60_000))).toEqual([true, true, true, false]);
-  });
-
-  it("says when the next token is there", () => {
-    const bucket = new TokenBucket(10, 0);
-    expect(bucket.nextAt(0)).toBe(0);
-    for (let i = 0; i < 10; i++) bucket.take(0);
-    expect(bucket.nextAt(0)).toBe(6_000);
-    expect(bucket.nextAt(3_000)).toBe(6_000);
-    expect(bucket.take(5_999)).toBe(false);
-    expect(bucket.take(6_000)).toBe(true);
-  });
-
-  it("applies a lower rate at once", () => {
-    const bucket = new TokenBucket(10, 0);
-    expect(bucket.take(0, 1)).toBe(true);
-    expect(bucket.take(0, 1)).toBe(false);
   });
 });

@@ -41,6 +41,7 @@ export interface PodView {
     }[];
   };
   spec?: {
+    nodeName?: string;
     serviceAccountName?: string;
     imagePullSecrets?: { name?: string }[];
     containers?: { image?: string }[];
@@ -59,6 +60,9 @@ export interface StuckPod {
   missing: string[];
   /** Its controller's uid (the recreation back-off is per owner). */
   owner?: string;
+  /** Its node (spec.nodeName), whose image pulls its deletion spends (stuck-pace.ts), and how many (its images). */
+  node?: string;
+  pulls?: number;
   /** Why a new Pod from its template would lack them too (it is then never deleted); unset when it would not. */
   blocked?: string;
 }
