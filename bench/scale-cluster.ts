@@ -4,6 +4,7 @@
 import { sleep } from "../test/harness/proc";
 import { Api, bounded } from "./scale-kube";
 import type { View } from "./scale-view";
+import { setupTimeoutMs } from "./scale-plan";
 
 export const SET_LABEL = "bench.cheiron.anny.co/set";
 export const MANAGER = "bench-scale";
@@ -40,7 +41,7 @@ export async function createSet(api: Api, view: View, prefix: string, set: strin
   const t0 = Date.now();
   const list = names(prefix, n);
   await bounded(list, SETUP_CONCURRENCY, ns => createNamespace(api, ns, set));
-  await view.until(`the ${3 * n} ServiceAccounts of ${prefix}-*`, 300_000, () => {
+  await view.until(`the ${3 * n} ServiceAccounts of ${prefix}-*`, setupTimeoutMs(n), () => {
     return view.serviceAccountsIn(prefix) >= 3 * n;
   });
   console.log(`[scale] ${n} namespaces ${prefix}-* with 3 ServiceAccounts each in ${secs(t0)} s`);
@@ -73,6 +74,15 @@ export function managerObject(set: string) {
 export async function applyManager(api: Api, set: string) {
   const r = await api.must("POST", CIPSM, managerObject(set), [201]);
   return r.body.metadata.generation as number;
+}
+
+/** Creates a manager object of either kind (bench/scale-plan.ts buildManyManagers). */
+export async function applyObject(api: Api, o: { metadata: { name: string; namespace?: string } }) {
+  const ns = o.metadata.namespace;
+  const path = ns
+    ? `/apis/cheiron.anny.co/v1alpha1/namespaces/${ns}/imagepullsecretmanagers`
+    : CIPSM;
+  await api.must("POST", path, o, [201]);
 }
 
 /** Deletes the objects at `paths` and waits until each GET answers 404 (finalizers done), within `timeoutMs`. */

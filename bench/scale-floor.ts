@@ -7,6 +7,7 @@ import { performance } from "node:perf_hooks";
 import { formatCpu, waitSettled } from "./scale-cpu";
 import { readWebhookCalls } from "./scale-metrics";
 import { createSet, EXTRA_SAS } from "./scale-cluster";
+import { buildFloorItems } from "./scale-plan";
 import { Api, bounded } from "./scale-kube";
 import { buildRestoredObject, HOOK_CONFIGS } from "./scale-hooks";
 import type { Ctx } from "./scale-phases";
@@ -33,6 +34,7 @@ export async function createFloorSet(ctx: Ctx, n: number): Promise<string[]> {
 }
 
 export interface FloorRun {
+  writes: number;
   seconds: number;
   cpu: Record<string, number>;
   webhookCalls: number;
@@ -42,34 +44,38 @@ export interface FloorRun {
 /**
  * One floor run: a Secret `name` in each namespace of `list` and 3 JSON merge patches of imagePullSecrets, with
  * the admin token over keep-alive connections at concurrency `c`. Runs again on the same namespaces with
- * another name make the same writes.
+ * another name make the same writes. `secretsOf`: several Secrets per namespace instead (the many-managers
+ * phase), each ServiceAccount patched once with all of them.
  */
-export async function runFloor(ctx: Ctx, list: string[], c: number, name: string) {
+export async function runFloor(
+  ctx: Ctx,
+  list: string[],
+  c: number,
+  name: string,
+  secretsOf: (ns: string) => string[] = () => [name],
+) {
   ctx.sampler.phase = "floor";
   const speedBefore = await probeSpeed();
   const api = new Api(ctx.server, ctx.adminToken, ctx.api.ca, c);
-  const items = list.flatMap(ns => [
-    { ns, sa: "" },
-    ...["default", ...EXTRA_SAS].map(sa => ({ ns, sa })),
-  ]);
-  const secret = (ns: string) => ({
+  const items = buildFloorItems(list, secretsOf, ["default", ...EXTRA_SAS]);
+  const secret = (ns: string, name: string) => ({
     apiVersion: "v1",
     kind: "Secret",
     type: "kubernetes.io/dockerconfigjson",
     metadata: { name, namespace: ns },
     data: { ".dockerconfigjson": dockerConfig },
   });
-  const patch = { imagePullSecrets: [{ name }] };
+  const patch = (ns: string) => ({ imagePullSecrets: secretsOf(ns).map(s => ({ name: s })) });
   const calls0 = await readWebhookCalls(ctx.api);
   const cpu0 = ctx.cpu.read();
   const t0 = performance.now();
-  await bounded(items, c, async ({ ns, sa }) => {
-    if (!sa) await api.must("POST", `/api/v1/namespaces/${ns}/secrets`, secret(ns), [201]);
+  await bounded(items, c, async ({ ns, secret: s, sa }) => {
+    if (!sa) await api.must("POST", `/api/v1/namespaces/${ns}/secrets`, secret(ns, s), [201]);
     else
       await api.must(
         "PATCH",
         `/api/v1/namespaces/${ns}/serviceaccounts/${sa}`,
-        patch,
+        patch(ns),
         [200],
         "application/merge-patch+json",
       );
@@ -79,6 +85,7 @@ export async function runFloor(ctx: Ctx, list: string[], c: number, name: string
   const webhookCalls = (await readWebhookCalls(ctx.api)) - calls0;
   api.close();
   const run: FloorRun = {
+    writes: items.length,
     seconds,
     cpu,
     webhookCalls,

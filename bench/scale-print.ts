@@ -7,6 +7,7 @@ import { REPO } from "../test/harness/module";
 import type { NewNamespaces } from "./scale-phases";
 import { f, floorBest, NResult, pureBest, Run } from "./scale-report";
 import { chart } from "./scale-svg";
+import { printCpuTable, printManyTable } from "./scale-print-more";
 
 export function printTable(run: Run) {
   const m = run.machine;
@@ -57,6 +58,8 @@ export function printTable(run: Run) {
       );
     }
   }
+  printCpuTable(run);
+  printManyTable(run);
   for (const r of run.results)
     console.log(
       `Module requests during the floor at N=${r.n}: ${r.moduleDuringFloor.writes} writes, ${r.moduleDuringFloor.reads} reads` +
@@ -95,7 +98,6 @@ export function writeFiles(run: Run): string[] {
       { name: "Cheiron", color: "#d62728", points: points(r => r.fanOut.seconds) },
       { name: "pure floor (no webhook), best", color: "#2ca02c", points: points(pureBest) },
       { name: "floor with webhook, best", color: "#1f77b4", points: points(floorBest) },
-      { name: "floor with webhook, c8", color: "#7fb2e5", points: points(r => r.floor.c8) },
     ],
   );
   const svgFile = join(dir, `scale-${stamp}.svg`);

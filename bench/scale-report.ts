@@ -4,6 +4,8 @@ import type { containmentOf, Peak, Role } from "./scale-modules";
 import type { FanOut, NewNamespaces } from "./scale-phases";
 import { describeDrift, SpeedProbes, speedDrift } from "./scale-speed";
 import { medianRatio, Pair } from "./scale-pairs";
+import type { ManyRun } from "./scale-many";
+import { largeTargets, manyProblems, manyTargets } from "./scale-many-report";
 
 type Peaks = Record<Role, Peak>;
 
@@ -25,6 +27,8 @@ export interface NResult {
   floorSpeed?: Record<string, SpeedProbes>;
   /** Further fan-out / floor c32 pairs, each seconds apart (bench/scale-pairs.ts); pure floors since issue 26. */
   pairs?: Pair[];
+  /** The many-managers phase (BENCH_SCALE_PHASES=many): 5 cluster managers, then 5 and 100 namespaced. */
+  many?: ManyRun[];
   /** Module requests while the floor ran (Cheiron should not react to namespaces it does not select). */
   moduleDuringFloor: { reads: number; writes: number; what?: Record<string, number> };
   /** Peak over start-up, fan-out and new namespaces (before the floor doubles the namespaces). */
@@ -114,6 +118,7 @@ export function problems(run: Run): string[] {
     const c = r.overallPeak.watcher.connections;
     if (c >= 32)
       out.push(`N=${r.n}: the watcher had ${c} connections to the apiserver (bound: below 32)`);
+    out.push(...manyProblems(r));
   }
   return out;
 }
@@ -124,7 +129,7 @@ export function targets(run: Run): string[] {
   const verdict = (ok: boolean) => (ok ? "met" : "NOT met");
   const at = (n: number) => run.results.find(r => r.n === n);
   const [r1k, r5k] = [at(1000), at(5000)];
-  for (const r of [r1k, r5k]) {
+  for (const r of [r1k, r5k, at(10000)]) {
     if (!r) continue;
     const target = targetFloor(r);
     const ratio = r.fanOut.seconds / target.seconds;
@@ -177,6 +182,7 @@ export function targets(run: Run): string[] {
       `watcher RSS growth N=1000 -> 5000 <= 20 KB per namespace: ${f(kb, 1, 0)} KB, ${verdict(kb <= 20)}`,
     );
   }
+  out.push(...largeTargets(run), ...manyTargets(run));
   if (run.idle)
     out.push(
       `idle ${run.idle.seconds} s: ${run.idle.writes} writes, ${run.idle.reads} reads, ${verdict(run.idle.writes + run.idle.reads === 0)}`,

@@ -3,9 +3,19 @@
 // c1000-* references the Secret" is a lookup, not a list of 3,000 objects.
 import { sleep } from "../test/harness/proc";
 import { MANAGER, SECRET } from "./scale-cluster";
-import { Api, Watch } from "./scale-kube";
+import { Api, Watch, WatchHandler } from "./scale-kube";
 
-const prefixOf = (ns: string) => ns.slice(0, ns.lastIndexOf("-"));
+export const prefixOf = (ns: string) => ns.slice(0, ns.lastIndexOf("-"));
+
+/** Admin watches of every ServiceAccount and of the Secrets Cheiron manages (its label). */
+export const workWatches = (api: Api, onServiceAccount: WatchHandler, onSecret: WatchHandler) => [
+  new Watch(api, "/api/v1/serviceaccounts", onServiceAccount),
+  new Watch(
+    api,
+    "/api/v1/secrets?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dcheiron",
+    onSecret,
+  ),
+];
 
 class Counter {
   readonly counts = new Map<string, number>();
@@ -34,10 +44,9 @@ export class View {
 
   constructor(api: Api) {
     this.watches = [
-      new Watch(api, "/api/v1/serviceaccounts", (t, o) => this.onServiceAccount(t, o)),
-      new Watch(
+      ...workWatches(
         api,
-        "/api/v1/secrets?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dcheiron",
+        (t, o) => this.onServiceAccount(t, o),
         (t, o) => this.onSecret(t, o),
       ),
       new Watch(api, "/apis/cheiron.anny.co/v1alpha1/clusterimagepullsecretmanagers", (t, o) =>

@@ -4,17 +4,18 @@
 // log, with the built bundle run as its two Deployments run it. One fresh control plane per N. A script, not
 // a test: it prints a table and writes bench/results/scale-*.json and .svg; it exits 1 only on a wrong
 // result (writes above the minimum, not converged, connections above the bound), never on timing.
-//   --quick: N = 100 and 1,000, idle 120 s.   BENCH_SCALE_N (e.g. "100,1000"), BENCH_IDLE_SECONDS, BENCH_PAIRS (3),
+//   --quick: N = 100 and 1,000, idle 120 s, main phase only. Else N = 100, 1,000, 5,000 and 10,000 with the
+//   many-managers phase (bench/scale-many.ts). BENCH_SCALE_N (e.g. "100,1000"), BENCH_SCALE_PHASES ("many" or
+//   "none": the phases besides the main one), BENCH_IDLE_SECONDS, BENCH_PAIRS (3),
 //   BENCH_FANOUT_TIMEOUT_SECONDS (default max(120, 0.3 N)), BENCH_SOURCE=head (build git HEAD, not the tree),
 //   CHEIRON_KEEP_CONTROL_PLANE=true keeps the folders (audit log, module logs).
-import { execSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildK8s } from "../scripts/k8s-build";
 import { ControlPlane, startControlPlane, stopControlPlane } from "../test/harness/control-plane";
-import { installCRDs, REPO, snapshotModule } from "../test/harness/module";
+import { installCRDs } from "../test/harness/module";
 import { MemoryCgroup } from "../test/harness/cgroup";
 import { freePort, Proc, stopProc } from "../test/harness/proc";
 import {
@@ -36,11 +37,14 @@ import { repeatPairs } from "./scale-pairs";
 import { NResult, problems, Run, targets } from "./scale-report";
 import { machine, printTable, writeFiles } from "./scale-print";
 import { View } from "./scale-view";
+import { parsePhases, parseSizes } from "./scale-plan";
+import { manyManagers } from "./scale-many";
+import { names } from "./scale-cluster";
+import { CONTROLLER_MANAGER_ARGS, moduleSources } from "./scale-source";
 
 const quick = process.argv.includes("--quick");
-const SIZES = (process.env.BENCH_SCALE_N ?? (quick ? "100,1000" : "100,1000,5000"))
-  .split(",")
-  .map(Number);
+const SIZES = parseSizes(process.env.BENCH_SCALE_N, quick);
+const PHASES = parsePhases(process.env.BENCH_SCALE_PHASES, quick);
 const IDLE = Number(process.env.BENCH_IDLE_SECONDS ?? (quick ? 120 : 600));
 /** Fan-out / floor pairs at N >= 1,000, the first one included (bench/scale-pairs.ts). */
 const PAIRS = Math.max(1, Number(process.env.BENCH_PAIRS ?? 3) || 1);
@@ -61,18 +65,6 @@ async function stopPlane() {
   cp = undefined;
 }
 
-/** The module's sources, copied (working tree, or git HEAD with BENCH_SOURCE=head) so the build never edits the tree. */
-function moduleSources(): string {
-  if (process.env.BENCH_SOURCE !== "head") return snapshotModule(work);
-  const target = join(work, "module");
-  mkdirSync(target);
-  const files =
-    "package.json pepr.ts tsconfig.json tsconfig.check.json .prettierrc eslint.config.mjs capabilities src";
-  execSync(`git archive HEAD ${files} | tar -x -C ${target}`, { cwd: REPO });
-  symlinkSync(join(REPO, "node_modules"), join(target, "node_modules"));
-  return target;
-}
-
 async function one(
   n: number,
   bin: string,
@@ -82,7 +74,9 @@ async function one(
   run: Run,
 ): Promise<NResult> {
   console.log(`\n[scale] ===== N = ${n} =====`);
-  const plane = (cp = await startControlPlane(bin));
+  const plane = (cp = await startControlPlane(bin, {
+    controllerManagerArgs: CONTROLLER_MANAGER_ARGS,
+  }));
   await installCRDs(plane.kubeconfig, plane.dir);
   const api = new Api(plane.server, plane.adminToken, readFileSync(plane.caFile), 16);
   await api.must("POST", "/api/v1/namespaces", { metadata: { name: "pepr-system" } }, [201]);
@@ -145,37 +139,35 @@ async function one(
     if (nn) nn.baseline = await baselineNamespaces(ctx, n);
     const cheironPeak = sampler.overall();
     const tFloor = Date.now();
-    const {
-      list: floorList,
-      times: floorTimes,
-      cpu: floorCpu,
-      webhookCalls: floorWebhookCalls,
-      speed: floorSpeed,
-      pure,
-    } = await floor(ctx, n, [8, 32]);
+    const fl = await floor(ctx, n, [8, 32]);
+    const floorList = fl.list;
     const during = countRequests(audit.moduleCalls(tFloor).filter(e => e.verb !== "watch"));
     const pairs =
       n >= 1000 && PAIRS > 1 && fan.converged
         ? await repeatPairs(ctx, n, floorList, PAIRS - 1, nn?.count ?? 0, fanOutTimeout(n))
         : undefined;
+    const leftover = pairs ? [] : names(`c${n}new`, nn?.count ?? 0);
+    const many =
+      PHASES.has("many") && fan.converged
+        ? await manyManagers(ctx, n, floorList, leftover, fanOutTimeout(n))
+        : undefined;
     if (last) run.idle = await idle(ctx, IDLE);
     sampler.stop();
     const phases = Object.fromEntries(sampler.peaks);
     return {
+      ...{ n, fanOut: fan, newNamespaces: nn, pairs, many },
       ...{
-        n,
-        fanOut: fan,
-        newNamespaces: nn,
-        floor: floorTimes,
-        floorCpu,
-        floorWebhookCalls,
-        floorSpeed,
-        pureFloor: pure.times,
-        pureFloorCpu: pure.cpu,
-        pureFloorWebhookCalls: pure.webhookCalls,
-        pureFloorSpeed: pure.speed,
-        pairs,
+        floor: fl.times,
+        floorCpu: fl.cpu,
+        floorWebhookCalls: fl.webhookCalls,
+        floorSpeed: fl.speed,
       },
+      ...{
+        pureFloor: fl.pure.times,
+        pureFloorCpu: fl.pure.cpu,
+        pureFloorWebhookCalls: fl.pure.webhookCalls,
+      },
+      pureFloorSpeed: fl.pure.speed,
       moduleDuringFloor: during,
       ...{ cheironPeak, overallPeak: sampler.overall(), phases },
       containment: containmentOf(modules),
@@ -200,8 +192,14 @@ async function main() {
   const bin = process.env.CHEIRON_K8S_BIN || buildK8s();
   process.env.CHEIRON_K8S_BIN = bin;
   const t0 = Date.now();
-  const bundle = await buildModule(moduleSources(), join(work, "dist"), join(work, "build.log"));
-  console.log(`[scale] module built in ${secs(t0)} s; sizes ${SIZES.join(", ")}; idle ${IDLE} s`);
+  const bundle = await buildModule(
+    moduleSources(work),
+    join(work, "dist"),
+    join(work, "build.log"),
+  );
+  console.log(
+    `[scale] module built in ${secs(t0)} s; sizes ${SIZES.join(", ")}; phases main${[...PHASES].map(p => `, ${p}`).join("")}; idle ${IDLE} s`,
+  );
   const tls = makeCert(work);
   for (const [i, n] of SIZES.entries())
     run.results.push(await one(n, bin, bundle, tls, i === SIZES.length - 1, run));
