@@ -62,11 +62,13 @@ export async function installCRDs(kubeconfig: string, dir: string, opts = { chei
 }
 
 /**
- * A copy of the module's sources (node_modules linked) for `pepr dev` to run from, so that nothing done to the
- * working tree during a test run (an edit, or `pepr build`, which rewrites files when it formats them) makes
- * `pepr dev` rebuild and restart the module under the tests.
+ * A copy of the module's sources (node_modules linked) for `pepr dev` or `pepr build` to run from. pepr 1.1.4
+ * rewrites every file it format-checks (truncate, then write) on each build and each `pepr dev` rebuild, so run
+ * in the working tree it can empty a file at the instant jest loads it ("x is not a function"); and nothing done
+ * to the working tree during a run (an edit, a merge) makes `pepr dev` rebuild the module under the tests.
+ * `extra` adds folders (a test that runs `npm run build` or `npm start` needs scripts/, crds/, test/...).
  */
-export function snapshotModule(dir: string): string {
+export function snapshotModule(dir: string, extra: string[] = []): string {
   const target = join(dir, "module");
   mkdirSync(target);
   const files = [
@@ -78,7 +80,7 @@ export function snapshotModule(dir: string): string {
     "eslint.config.mjs",
   ];
   for (const f of files) cpSync(join(REPO, f), join(target, f));
-  for (const d of ["capabilities", "src"])
+  for (const d of ["capabilities", "src", ...extra])
     cpSync(join(REPO, d), join(target, d), { recursive: true });
   symlinkSync(join(REPO, "node_modules"), join(target, "node_modules"));
   return target;

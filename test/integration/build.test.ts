@@ -5,8 +5,9 @@
 // applied for real, to ask the apiserver's RBAC what the module's ServiceAccount may do; they are deleted after.
 import { execFile } from "node:child_process";
 import { X509Certificate } from "node:crypto";
-import { readdirSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { gunzipSync } from "node:zlib";
 import { repairWebhookTemplate } from "../../scripts/build";
@@ -14,6 +15,7 @@ import { EMBEDDED_CRDS } from "../../src/api/crds.generated";
 import { stampCrd } from "../../src/k8s/crd-stamp";
 import { buildOwnWritesCondition } from "../../src/domain/own-writes";
 import { buildHelm } from "../../scripts/helm-build";
+import { snapshotModule } from "../harness/module";
 import { describeCluster, k, uid } from "./helpers";
 import * as P from "./packaging";
 
@@ -27,8 +29,11 @@ const { pkg } = P;
 describeCluster(
   "packaging: npm run build, its manifest and its Helm chart on a real apiserver",
   () => {
+    // `npm run build` runs in a copy of the repository: pepr rewrites every file it format-checks (see
+    // snapshotModule), which must never happen to files this jest process may still load.
+    const copy = snapshotModule(mkdtempSync(join(tmpdir(), "cheiron-build-it-")), ["scripts", "crds"]);
     const outName = `dist-it-${uid()}`;
-    const out = join(P.REPO, outName);
+    const out = join(copy, outName);
     const chart = join(out, "cheiron-chart");
     const manifest = join(out, `pepr-module-${pkg.pepr.uuid}.yaml`);
     const crdFiles = readdirSync(join(P.REPO, "crds")).filter(f => f.endsWith(".yaml"));
@@ -37,10 +42,10 @@ describeCluster(
     beforeAll(async () => {
       const t0 = Date.now();
       const args = ["run", "--silent", "build", "--", "-o", outName];
-      await run("npm", args, { cwd: P.REPO, maxBuffer: 1 << 26 });
+      await run("npm", args, { cwd: copy, maxBuffer: 1 << 26 });
       console.log(`[build.test] npm run build took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     }, 300_000);
-    afterAll(() => rmSync(out, { recursive: true, force: true }));
+    afterAll(() => rmSync(dirname(copy), { recursive: true, force: true }));
 
     it("ships the CRDs beside the manifest and in the chart, whose webhook templates are repaired", () => {
       for (const f of crdFiles) {

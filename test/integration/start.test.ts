@@ -12,7 +12,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { k8sBinDir } from "../../scripts/k8s-build";
-import { REPO } from "../harness/module";
+import { snapshotModule } from "../harness/module";
 import { describeUnless } from "../harness/skippable";
 import { describeCluster } from "./helpers";
 
@@ -41,9 +41,12 @@ function processesMentioning(text: string): number[] {
 describeStart("npm start", () => {
   it("starts the local control plane and the module, and Ctrl-C stops everything", async () => {
     const home = mkdtempSync(join(tmpdir(), "cheiron-home-"));
+    // npm start's `pepr dev` rewrites every file it format-checks (test/harness/module.ts snapshotModule), so it
+    // runs in a copy of the repository, as in a user's clone, never in the tree this jest process loads from.
+    const clone = snapshotModule(home, ["scripts", "test", "samples", "crds"]);
     const cacheRoot = dirname(dirname(k8sBinDir()));
     const child = spawn("unshare", ["-n", "bash", "-c", "ip link set lo up && exec npm start"], {
-      cwd: REPO,
+      cwd: clone,
       env: {
         ...process.env,
         HOME: home,
