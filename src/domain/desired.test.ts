@@ -21,6 +21,17 @@ const reasons = (m: Manager) =>
   );
 
 describe("buildDesiredSecrets: inline entries", () => {
+  it("builds an inline entry's data once: every namespace's run gets the same object and hash", () => {
+    const m = namespacedManager("m", "team-a", { secrets: [hubEntry] });
+    const [a] = buildDesiredSecrets(m, ["team-a"], []).secrets;
+    const [b] = buildDesiredSecrets(m, ["team-a"], []).secrets;
+    expect(b.data).toBe(a.data);
+    expect(b.hash).toBe(a.hash);
+    const other = namespacedManager("m", "team-a", { secrets: [{ ...hubEntry, password: "new" }] });
+    const [c] = buildDesiredSecrets(other, ["team-a"], []).secrets;
+    expect(c.hash).not.toBe(a.hash); // other credentials: other data
+  });
+
   it("builds a dockerconfigjson Secret with hash, manager id, owner and registry", () => {
     const m = namespacedManager("m", "team-a", { secrets: [hubEntry] });
     const { secrets, problems } = buildDesiredSecrets(m, ["team-a"], []);

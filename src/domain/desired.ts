@@ -12,6 +12,22 @@ export interface DesiredSecrets {
 }
 
 const base64 = (text: string): string => Buffer.from(text, "utf8").toString("base64");
+
+/** An inline entry's Secret data, built once per entry (a fan-out asks for it in every namespace); started over
+ * when full. Callers never change the object. */
+const MAX_REMEMBERED_INLINE = 1024;
+let inline = new Map<string, Record<string, string>>();
+function inlineData(registry: string, username: string, password: string, email?: string) {
+  const key = JSON.stringify([registry, username, password, email]);
+  let data = inline.get(key);
+  if (!data) {
+    const config = buildDockerConfigJson([{ registry, username, password, email }]);
+    data = { ".dockerconfigjson": base64(config) };
+    if (inline.size >= MAX_REMEMBERED_INLINE) inline = new Map();
+    inline.set(key, data);
+  }
+  return data;
+}
 const problemKey = (p: Problem): string => `${p.namespace}\u0000${p.secret ?? ""}\u0000${p.reason}`;
 
 /**
@@ -38,10 +54,7 @@ export function buildDesiredSecrets(
       addProblem(r.problem);
     } else if (r.kind === "inline") {
       const { registry, username, password, email } = r.entry;
-      const config = buildDockerConfigJson([
-        { registry, username: username ?? "", password: password ?? "", email },
-      ]);
-      const data = { ".dockerconfigjson": base64(config) };
+      const data = inlineData(registry, username ?? "", password ?? "", email);
       const make = want(r.name, SECRET_TYPE_DOCKERCONFIGJSON, data, [buildRegistryHost(registry)]);
       secrets.push(...targetNamespaces.map(make));
     } else {

@@ -83,13 +83,22 @@ export function buildDockerConfigJson(entries: DockerConfigEntry[]): string {
   return JSON.stringify({ auths: Object.fromEntries(keys.map(k => [k, byKey.get(k)])) });
 }
 
+/** Hashes computed lately, by their input: a fan-out hashes the same content for every namespace, and again
+ * for each answer and watch event of those Secrets. Started over when full. */
+const MAX_REMEMBERED_HASHES = 1024;
+let hashes = new Map<string, string>();
+
 /** First 32 hex characters of sha256 over the type and the sorted data entries (a valid label value). */
 export function buildContentHash(type: string, data: Record<string, string>): string {
   const entries = Object.entries(data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return createHash("sha256")
-    .update(JSON.stringify([type, entries]))
-    .digest("hex")
-    .slice(0, 32);
+  const input = JSON.stringify([type, entries]);
+  let hash = hashes.get(input);
+  if (hash === undefined) {
+    hash = createHash("sha256").update(input).digest("hex").slice(0, 32);
+    if (hashes.size >= MAX_REMEMBERED_HASHES) hashes = new Map();
+    hashes.set(input, hash);
+  }
+  return hash;
 }
 
 export const isRecord = (v: unknown): v is Record<string, unknown> =>

@@ -56,7 +56,7 @@ export async function chooseTransport(
   tlsOptions: https.AgentOptions & tls.ConnectionOptions,
   c: TransportChoice,
 ): Promise<Transport> {
-  const pool = () => new H1Transport(c.maxConnections, tlsOptions);
+  const pool = () => new H1Transport(server, c.maxConnections, tlsOptions);
   let t: Transport;
   if (!c.http2) t = pool();
   else {

@@ -141,10 +141,15 @@ export class ApiClient {
   }
 
   url(path: string, query: RequestOptions["query"] = {}): URL {
-    const url = new URL(path, this.config.server);
-    for (const [k, v] of Object.entries(query))
-      if (v !== undefined) url.searchParams.set(k, String(v));
-    return url;
+    return new URL(this.target(path, query), this.config.server);
+  }
+
+  /** Path and query string of a request (no URL object: a fan-out sends thousands of these). */
+  target(path: string, query: RequestOptions["query"] = {}): string {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+    const qs = params.toString();
+    return qs ? `${path}?${qs}` : path;
   }
 
   private async once<T>(
@@ -155,7 +160,7 @@ export class ApiClient {
   ): Promise<T> {
     const query = { ...(opts.query ?? {}) };
     if (WRITE_METHODS.has(method)) query.fieldManager = FIELD_MANAGER;
-    const url = this.url(path, query);
+    const target = this.target(path, query);
     const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
     const headers: Record<string, string> = { Accept: "application/json" };
     const auth = await this.config.authorization();
@@ -165,7 +170,7 @@ export class ApiClient {
       headers["Content-Length"] = String(Buffer.byteLength(body));
     }
     const label = `${method} ${path}`;
-    const wire = { method, url, headers, body, label, signal: opts.signal };
+    const wire = { method, path: target, headers, body, label, signal: opts.signal };
     for (let attempt = 1; ; attempt++) {
       const timeoutMs = Math.max(1, deadline - Date.now());
       let res;

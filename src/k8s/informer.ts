@@ -9,7 +9,7 @@ import type { ApiClient } from "./client";
 import { ApiError } from "./api-error";
 import { isNotFound } from "./errors";
 import { ChangeType, InformerStore, Keyed } from "./informer-store";
-import type { Version } from "./versions";
+import { isNewerVersion, Version } from "./versions";
 import { Waiters } from "./waiters";
 import { watchStream, WatchEvent } from "./watch";
 
@@ -194,14 +194,21 @@ export class Informer<T extends Keyed> {
     }
   }
 
-  private onEvent(e: WatchEvent<{ metadata?: { resourceVersion?: string } }>) {
-    const rv = e.object?.metadata?.resourceVersion;
+  private onEvent(
+    e: WatchEvent<{ metadata?: { namespace?: string; name?: string; resourceVersion?: string } }>,
+  ) {
+    const md = e.object?.metadata;
+    const rv = md?.resourceVersion;
     if (e.type === "ERROR") {
       const code = (e.object as { code?: number }).code ?? 0;
       throw new ApiError(`watch ${this.opts.path}: ${code}`, code, code === 410 ? "Gone" : "Error");
     }
     if (rv) this.resourceVersion = rv;
     if (e.type === "BOOKMARK") return;
+    // The echo of Cheiron's own write (the cache holds this version already), or an older copy: put would not
+    // store it, so it is not slimmed either (a fan-out's every write comes back this way).
+    const held = e.type !== "DELETED" && md?.name ? this.get(md.namespace, md.name) : undefined;
+    if (held && !isNewerVersion(rv, held.resourceVersion)) return;
     const obj = this.opts.slim(e.object);
     if (!obj) return;
     if (e.type === "DELETED") return this.remove(obj.namespace, obj.name, obj);

@@ -42,6 +42,7 @@ const event = (type: WatchEvent<unknown>["type"], name: string, rv: string) => (
 /** An informer whose lists answer `lists` in turn (one page each). */
 function build(lists: { rv: string; names: string[] }[]) {
   const seen: string[] = [];
+  const slimmed: string[] = [];
   const client = {
     async *pages() {
       const l = lists.shift()!;
@@ -53,11 +54,12 @@ function build(lists: { rv: string; names: string[] }[]) {
     path: "/api/v1/secrets",
     slim: raw => {
       const m = (raw as ReturnType<typeof obj>).metadata;
+      slimmed.push(`${m.name}@${m.resourceVersion}`);
       return { namespace: m.namespace, name: m.name, resourceVersion: m.resourceVersion };
     },
     onChange: (type, o) => seen.push(`${type} ${o.name}`),
   });
-  return { inf, seen };
+  return { inf, seen, slimmed };
 }
 
 describe("Informer's watch loop", () => {
@@ -119,6 +121,18 @@ describe("Informer's watch loop", () => {
     await jest.advanceTimersByTimeAsync(100);
     expect(watchedFrom).toEqual(["5", "5", "5"]);
     expect(b.inf.lists).toBe(1);
+  });
+
+  it("does not slim an event of the version the cache holds (a write-through's echo), nor an older one", async () => {
+    const b = build([{ rv: "7", names: ["x"] }]); // x is held at 7, as after Cheiron's own write answered at 7
+    script.push({
+      events: [event("ADDED", "x", "7"), event("MODIFIED", "x", "6"), event("MODIFIED", "x", "8")],
+    });
+    await run(b);
+    expect(b.slimmed).toEqual(["x@7", "x@8"]); // the list's x, then only 8: 7 and 6 change nothing
+    expect(b.seen).toEqual(["ADDED x", "MODIFIED x"]);
+    expect(b.inf.get("a", "x")?.resourceVersion).toBe("8");
+    expect(watchedFrom).toEqual(["7", "8"]);
   });
 
   it("watches no more once stopped", async () => {

@@ -1,4 +1,5 @@
 // A counting semaphore: at most `limit` holders at once, the rest wait in arrival order.
+import type { Abortable } from "./cancel";
 
 export class Limiter {
   private active = 0;
@@ -15,7 +16,7 @@ export class Limiter {
    * Runs `fn` once a turn is free and frees the turn when it settles. A caller whose `signal` aborts while it
    * waits leaves the line at once: `fn` never runs, and run rejects with the signal's reason.
    */
-  async run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  async run<T>(fn: () => Promise<T>, signal?: Abortable): Promise<T> {
     await this.acquire(signal);
     try {
       return await fn();
@@ -24,7 +25,7 @@ export class Limiter {
     }
   }
 
-  private acquire(signal?: AbortSignal): Promise<void> | void {
+  private acquire(signal?: Abortable): Promise<void> | void {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.active < this.limit) {
       this.active++;

@@ -10,7 +10,7 @@ import tls from "node:tls";
 import { ApiError } from "./api-error";
 import { connectAlpn, NotHttp2Error } from "./alpn";
 import { HealthOptions, watchHealth, Health } from "./h2-health";
-import { untilAborted } from "./cancel";
+import { StopSignal, untilAborted } from "./cancel";
 import { Limiter } from "./limiter";
 import {
   armDeadline,
@@ -63,24 +63,24 @@ export class H2Transport implements Transport {
 
   async send(r: WireRequest): Promise<WireResponse> {
     // One deadline (and the caller's signal) for the wait for a slot and for the exchange.
-    const stop = new AbortController();
+    const stop = new StopSignal();
     const disarm = armDeadline(r, why => stop.abort(why));
-    const unsent = () => stoppedError(r, stop.signal.reason as Stop, false);
+    const unsent = () => stoppedError(r, stop.reason as Stop, false);
     try {
       return await this.inFlight.run(async () => {
         for (let attempt = 1; ; attempt++) {
-          const conn = await untilAborted(this.conn(), stop.signal);
-          if (stop.signal.aborted) throw unsent();
+          const conn = this.ready() ?? (await untilAborted(this.conn(), stop));
+          if (stop.aborted) throw unsent();
           try {
-            return await this.exchange(conn, r, stop.signal);
+            return await this.exchange(conn, r, stop);
           } catch (e) {
             if (e instanceof Refused && attempt < 3) continue; // never processed: safe to send again
             throw e instanceof Refused ? networkError(r.label, e) : e;
           }
         }
-      }, stop.signal);
+      }, stop);
     } catch (e) {
-      throw stop.signal.aborted && e === stop.signal.reason ? unsent() : e;
+      throw stop.aborted && e === stop.reason ? unsent() : e;
     } finally {
       disarm();
     }
@@ -90,6 +90,14 @@ export class H2Transport implements Transport {
     this.closed = true;
     this.spare?.destroy();
     for (const c of this.conns) c?.session.destroy();
+  }
+
+  /** The next connection in turn when it is open and usable (no promise to wait for); else undefined. */
+  private ready(): Conn | undefined {
+    const c = this.conns[this.next % this.opts.connections];
+    if (!c || c.draining || c.session.closed || c.session.destroyed) return undefined;
+    this.next++;
+    return c;
   }
 
   private conn(): Promise<Conn> {
@@ -136,7 +144,7 @@ export class H2Transport implements Transport {
     return conn;
   }
 
-  private exchange(conn: Conn, r: WireRequest, stop: AbortSignal): Promise<WireResponse> {
+  private exchange(conn: Conn, r: WireRequest, stop: StopSignal): Promise<WireResponse> {
     return new Promise<WireResponse>((resolve, reject) => {
       if (conn.active++ === 0) conn.session.ref();
       let settled = false;
@@ -154,7 +162,7 @@ export class H2Transport implements Transport {
       };
       const headers: http2.OutgoingHttpHeaders = {
         ":method": r.method,
-        ":path": r.url.pathname + r.url.search,
+        ":path": r.path,
       };
       for (const [k, v] of Object.entries(r.headers)) headers[k.toLowerCase()] = v;
       let stream: http2.ClientHttp2Stream | undefined;
@@ -164,7 +172,7 @@ export class H2Transport implements Transport {
         conn.draining = true; // closing or gone: the next attempt takes a fresh connection
         return finish(() => reject(new Refused((e as Error).message)));
       }
-      stop.addEventListener("abort", cancel, { once: true });
+      stop.addEventListener("abort", cancel); // fires once
       let status = 0;
       let retryAfter: string | undefined;
       const chunks: Buffer[] = [];

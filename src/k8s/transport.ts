@@ -2,11 +2,13 @@
 // kube-apiserver does: many requests in flight over one or two connections. A server (or proxy) that does not,
 // or CHEIRON_API_HTTP2=false, gets HTTP/1.1: a keep-alive pool with a fixed bound (below).
 import https from "node:https";
+import { urlToHttpOptions } from "node:url";
 import { ApiError } from "./api-error";
 
 export interface WireRequest {
   method: string;
-  url: URL;
+  /** Path and query ("/api/v1/...?fieldManager=cheiron"), sent to the transport's server. */
+  path: string;
   headers: Record<string, string>;
   body?: string;
   /** Deadline for the whole exchange, the wait for a connection and the response body included. */
@@ -83,8 +85,11 @@ export function armDeadline(r: WireRequest, stop: (why: Stop) => void): () => vo
 export class H1Transport implements Transport {
   readonly protocol = "http/1.1";
   readonly agent: https.Agent;
+  private readonly origin: https.RequestOptions;
 
-  constructor(maxConnections: number, tlsOptions: https.AgentOptions) {
+  constructor(server: URL, maxConnections: number, tlsOptions: https.AgentOptions) {
+    const { protocol, hostname, port } = urlToHttpOptions(server);
+    this.origin = { protocol, hostname, port };
     this.agent = new https.Agent({
       keepAlive: true,
       keepAliveMsecs: TCP_KEEPALIVE_MS,
@@ -109,8 +114,7 @@ export class H1Transport implements Transport {
         then();
       };
       const req = https.request(
-        r.url,
-        { method: r.method, headers: r.headers, agent: this.agent },
+        { ...this.origin, path: r.path, method: r.method, headers: r.headers, agent: this.agent },
         res => {
           const chunks: Buffer[] = [];
           res.on("data", (c: Buffer) => chunks.push(c));
