@@ -5,12 +5,14 @@ import { ApiClient } from "../../src/k8s/client";
 import { loadApiConfig } from "../../src/k8s/config";
 import {
   applyClusterManager,
+  attached,
   createNamespaces,
   Expectation,
   foreignVersions,
+  midway,
   seedUserState,
 } from "../faults/cluster";
-import { eventually, k, kJson, kubeconfig, uid } from "../integration/helpers";
+import { eventually, k, kJson, kubeconfig, uid, waitGone } from "../integration/helpers";
 
 /** The admin's client on the node cluster (for bulk set-up and the checks of expectConverged). */
 export function adminClient() {
@@ -49,6 +51,30 @@ export async function fanOutSetup(admin: ApiClient, prefix: string, n: number) {
       await k(["delete", "ns", "-l", `faults=${run}`, "--wait=false"], { allowFail: true });
     },
   };
+}
+
+type FanOut = Awaited<ReturnType<typeof fanOutSetup>>;
+
+/**
+ * Applies the fan-out's manager, runs `fault` once `from` namespaces are attached, and waits until the watcher Pod
+ * `old` is gone (its container stopped). Returns the counts attached at the fault and when it was gone (the rest is
+ * the next watcher's work) and the times.
+ */
+export async function faultMidFanOut(
+  admin: ApiClient,
+  f: FanOut,
+  old: ModulePod,
+  fault: () => Promise<unknown>,
+  from = 10,
+) {
+  const t0 = Date.now();
+  await f.apply();
+  const atFault = await midway(admin, f.namespaces, f.name, from);
+  await fault();
+  const tFault = Date.now();
+  await waitGone(["pod", old.name, "-n", "pepr-system"], 120_000);
+  const atGone = await attached(admin, f.namespaces, f.name);
+  return { t0, tFault, atFault, atGone };
 }
 
 export type Controller = "admission" | "watcher";

@@ -2,12 +2,13 @@
 // ReplicaSet starts a new Pod, which converges every namespace (test/faults/cluster.ts expectConverged: the
 // manager's reference once each, the user's own entries kept, the user's Secrets untouched, the manager Ready).
 // The time to converge and the Pods' restart counts are printed, never asserted.
-import { attached, expectConverged, midway } from "../faults/cluster";
-import { k, waitGone } from "../integration/helpers";
+import { expectConverged } from "../faults/cluster";
+import { k } from "../integration/helpers";
 import { describeNode } from "../node/state";
 import { ensureDeployed } from "./install";
 import {
   adminClient,
+  faultMidFanOut,
   fanOutSetup,
   modulePods,
   restartFigures,
@@ -29,20 +30,16 @@ describeNode("Pod faults: the watcher Pod deleted mid fan-out", () => {
     cleanup = f.cleanup;
     const [old] = await modulePods("watcher");
 
-    const t0 = Date.now();
-    await f.apply();
-    const before = await midway(admin, f.namespaces, f.name, 10);
-    await k(["delete", "pod", old.name, "-n", "pepr-system", "--wait=false"]);
-    const tDeleted = Date.now();
-    await waitGone(["pod", old.name, "-n", "pepr-system"], 120_000);
+    const r = await faultMidFanOut(admin, f, old, () =>
+      k(["delete", "pod", old.name, "-n", "pepr-system", "--wait=false"]),
+    );
     // The old Pod's container has stopped: what is still missing now is the new Pod's work.
-    const atGone = await attached(admin, f.namespaces, f.name);
     const [fresh] = await waitReplaced("watcher", [old.uid], 1);
     const tReplaced = Date.now();
     await expectConverged(admin, f.expected, 600_000);
     console.log(
-      `[pods] watcher Pod deleted at ${before}/${N} attached, ${atGone}/${N} when it was gone; replacement ${fresh.name} Ready ${((tReplaced - tDeleted) / 1000).toFixed(1)} s after the delete; converged ${seconds(tDeleted)} s after the delete (${seconds(t0)} s after the manager); ${await restartFigures()}`,
+      `[pods] watcher Pod deleted at ${r.atFault}/${N} attached, ${r.atGone}/${N} when it was gone; replacement ${fresh.name} Ready ${((tReplaced - r.tFault) / 1000).toFixed(1)} s after the delete; converged ${seconds(r.tFault)} s after the delete (${seconds(r.t0)} s after the manager); ${await restartFigures()}`,
     );
-    expect(atGone).toBeLessThan(N);
+    expect(r.atGone).toBeLessThan(N);
   });
 });
