@@ -28,11 +28,15 @@ export async function deployOnNode(c: NodeCluster): Promise<void> {
   await ensureDeployed();
 }
 
-/** The lines that show the module's own log (Cheiron's lines and Pepr's) from its Pods. */
-export function deployedLogLines(k: string): string {
+/**
+ * The lines that show the module's own log (Cheiron's lines and Pepr's). Not `kubectl logs`: the local node's
+ * kubelet serves only 127.0.0.1 and no client of the apiserver (test/harness/node-config.ts), so its log files.
+ */
+export function deployedLogLines(c: NodeCluster): string {
   const [admission, watcher] = DEPLOYMENTS;
+  const logs = (d: string) => `${c.node?.podLogsDir}/${PEPR_NAMESPACE}_${d}-*/*/*.log`;
   return `  module:     Pods in ${PEPR_NAMESPACE}: deploy/${admission} (admission, 2 replicas), deploy/${watcher} (watcher)
-  logs:       ${k} logs -n ${PEPR_NAMESPACE} deploy/${watcher} -f
-              ${k} logs -n ${PEPR_NAMESPACE} deploy/${admission} -f
+  logs:       tail -F ${logs(watcher)}
+              tail -F ${logs(admission)}     # the kubelet's files: kubectl logs cannot reach this node
 `;
 }

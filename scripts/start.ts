@@ -110,7 +110,7 @@ ${mod ? `Cheiron is running (module log: ${mod.proc.logFile}; Cheiron's own line
   kubeconfig: ${kubeconfig}
   try:        ${k} apply -n default -f samples/seed-example.yaml
               ${k} get ipsm,secrets,sa -n default
-${cluster ? tryLines(k, cluster) : ""}${mod ? "" : deployedLogLines(k)}Press Ctrl-C to stop everything.`);
+${cluster ? tryLines(k, cluster) : ""}${cluster && !mod ? deployedLogLines(cluster) : ""}Press Ctrl-C to stop everything.`);
   if (!mod) {
     setInterval(() => {}, 3_600_000); // the Pods run on their own: keep npm start alive until Ctrl-C
     return;

@@ -86,10 +86,11 @@ describeStart("CHEIRON_START=deployed npm start", () => {
       expect(pods()[0].name).not.toBe(stuck);
       const sa = JSON.parse(sh(`${k} get sa default -n cheiron-try -o json`).stdout);
       expect(sa.imagePullSecrets).toEqual([{ name: "local-registry" }]);
-      // The printed log line (without -f) shows the watcher Pod's own log.
+      // The printed log line (without -F) shows the watcher Pod's own log.
       const logs = sh(
-        printed(/logs -n pepr-system deploy\/pepr-cheiron-watcher -f/).replace(/ -f$/, ""),
+        printed(/logs: .*pepr-system_pepr-cheiron-watcher-/).replace("tail -F", "tail -n 200"),
       );
+      expect({ status: logs.status, stderr: logs.stderr }).toEqual({ status: 0, stderr: "" });
       expect(logs.stdout).toMatch(/Cheiron controller started/);
 
       process.kill(-child.pid!, "SIGINT"); // what Ctrl-C sends to the foreground process group
