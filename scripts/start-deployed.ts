@@ -34,9 +34,11 @@ export async function deployOnNode(c: NodeCluster): Promise<void> {
  */
 export function deployedLogLines(c: NodeCluster): string {
   const [admission, watcher] = DEPLOYMENTS;
-  const logs = (d: string) => `${c.node?.podLogsDir}/${PEPR_NAMESPACE}_${d}-*/*/*.log`;
+  // <podLogsDir>/<namespace>_<pod>_<uid>/<container>/<restart>.log; Pepr names the containers watcher and server.
+  const logs = (d: string, container: string) =>
+    `${c.node?.podLogsDir}/${PEPR_NAMESPACE}_${d}-*/${container}/*.log`;
   return `  module:     Pods in ${PEPR_NAMESPACE}: deploy/${admission} (admission, 2 replicas), deploy/${watcher} (watcher)
-  logs:       tail -F ${logs(watcher)}
-              tail -F ${logs(admission)}     # the kubelet's files: kubectl logs cannot reach this node
+  logs:       tail -F ${logs(watcher, "watcher")}
+              tail -F ${logs(admission, "server")}     # the kubelet's files: kubectl logs cannot reach this node
 `;
 }
