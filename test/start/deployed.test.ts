@@ -107,7 +107,8 @@ describeStart("CHEIRON_START=deployed npm start", () => {
     } finally {
       console.log(`npm start printed:\n${out}`);
       // A failure before Ctrl-C: stop npm start (its own stop tears the node down), then what names the run.
-      if (child.exitCode === null) {
+      // (npm itself dies of the SIGINT: then its exitCode stays null and signalCode is set.)
+      if (child.exitCode === null && child.signalCode === null) {
         process.kill(-child.pid!, "SIGINT");
         let timer: NodeJS.Timeout | undefined;
         await Promise.race([exited, new Promise(r => (timer = setTimeout(r, 120_000)))]);
