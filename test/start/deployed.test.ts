@@ -29,6 +29,12 @@ describeStart("CHEIRON_START=deployed npm start", () => {
     let cpDir = "";
     child.stdout.on("data", c => (out += c));
     child.stderr.on("data", c => (out += c));
+    // npm start's own teardown (the node's Pods, kube-proxy's cleanup) took over 120 s on a loaded machine.
+    const stopped = async () => {
+      const stopBy = Date.now() + 600_000;
+      while (!out.includes("[start] stopped") && child.pid && Date.now() < stopBy)
+        await new Promise(r => setTimeout(r, 200));
+    };
     const exited = new Promise<number | null>(r => child.on("exit", code => r(code)));
     try {
       const deadline = Date.now() + 840_000;
@@ -95,9 +101,7 @@ describeStart("CHEIRON_START=deployed npm start", () => {
 
       process.kill(-child.pid!, "SIGINT"); // what Ctrl-C sends to the foreground process group
       await exited;
-      const stopBy = Date.now() + 120_000;
-      while (!out.includes("[start] stopped") && Date.now() < stopBy)
-        await new Promise(r => setTimeout(r, 200));
+      await stopped();
       expect(out).toContain(
         "[start] stopped: no process left behind (and nothing of the node: checked)",
       );
@@ -114,6 +118,7 @@ describeStart("CHEIRON_START=deployed npm start", () => {
         await Promise.race([exited, new Promise(r => (timer = setTimeout(r, 120_000)))]);
         clearTimeout(timer);
       }
+      await stopped(); // never SIGKILL npm start while it tears the node down (that left the bridge and rules)
       for (const pid of [-child.pid!, ...(cpDir ? pidsNaming(cpDir) : [])])
         try {
           process.kill(pid, "SIGKILL");
