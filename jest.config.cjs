@@ -96,5 +96,8 @@ module.exports = {
       globalTeardown: "<rootDir>/test/node/global-teardown.ts",
       setupFilesAfterEnv: ["<rootDir>/test/node/jest-setup.ts"],
     },
+    // `CHEIRON_START=deployed npm start` (issue 25 #6): npm start brings up its own node, so no global setup here
+    // (the node and pods setups each start one). Host network and the node lock: npm run test:start.
+    { ...common, displayName: "start", testMatch: ["<rootDir>/test/start/**/*.test.ts"] },
   ],
 };

@@ -3,7 +3,8 @@
 // does, prints how to reach it, echoes Cheiron's own log lines (prefixed `[cheiron] `, scripts/log-echo.ts) and
 // stops everything on Ctrl-C. Where the machine allows it the local cluster has a real node and a registry with
 // a private image, and it prints a Deployment and a manager to try (scripts/start-node.ts); where not, one line
-// says why.
+// says why. With CHEIRON_START=deployed the module runs as its own Pods instead, installed with `npx pepr deploy`
+// (scripts/start-deployed.ts); that needs the node, so without one it says why and exits non-zero.
 import { mkdtempSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +16,7 @@ import { httpsGet } from "../test/harness/proc";
 import { echoCheironLog } from "./log-echo";
 import { NodeCluster, stopNodeCluster } from "../test/harness/node-cluster";
 import { TRY_NAMESPACE, tryStartNodeCluster, writeTryFiles } from "./start-node";
+import { deployedLogLines, deployOnNode, startsDeployed } from "./start-deployed";
 
 async function currentClusterAnswers(): Promise<string | undefined> {
   const file = process.env.KUBECONFIG || join(homedir(), ".kube", "config");
@@ -59,7 +61,9 @@ async function main() {
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
 
-  const existing = process.env.CHEIRON_LOCAL === "true" ? undefined : await currentClusterAnswers();
+  const deployed = startsDeployed(process.env);
+  const existing =
+    deployed || process.env.CHEIRON_LOCAL === "true" ? undefined : await currentClusterAnswers();
   let kubeconfig: string;
   let workDir: string;
   if (existing) {
@@ -68,11 +72,17 @@ async function main() {
     workDir = mkdtempSync(join(tmpdir(), "cheiron-start-"));
   } else {
     console.log(
-      "[start] no reachable cluster in the current kubeconfig: starting the local control plane",
+      deployed
+        ? "[start] CHEIRON_START=deployed: starting the local control plane with a node"
+        : "[start] no reachable cluster in the current kubeconfig: starting the local control plane",
     );
     const bin = buildK8s();
     process.env.CHEIRON_K8S_BIN = bin;
     const node = await tryStartNodeCluster();
+    if (typeof node === "string" && deployed) {
+      console.error(`[start] CHEIRON_START=deployed needs a node, and none runs here: ${node}`);
+      process.exit(1);
+    }
     if (typeof node === "string") {
       console.log(`[start] no node: ${node}; the local cluster runs no Pods`);
       cp = await startControlPlane(bin);
@@ -83,21 +93,28 @@ async function main() {
     kubeconfig = cp.kubeconfig;
     workDir = cp.dir;
   }
+  const kubectl = cp ? join(process.env.CHEIRON_K8S_BIN ?? "", "kubectl") : "kubectl";
+  const k = `${kubectl} --kubeconfig ${kubeconfig}`;
   try {
-    mod = await startModule(cp ? cp.moduleKubeconfig : kubeconfig, workDir, {
-      env: { LOG_LEVEL: "info", ...pick(MODULE_ENV, "CHEIRON_RESYNC_SECONDS") },
-    });
+    if (deployed && cluster) await deployOnNode(cluster);
+    else
+      mod = await startModule(cp ? cp.moduleKubeconfig : kubeconfig, workDir, {
+        env: { LOG_LEVEL: "info", ...pick(MODULE_ENV, "CHEIRON_RESYNC_SECONDS") },
+      });
   } catch (e) {
     console.error(e instanceof Error ? e.message : e);
     return stop(1);
   }
-  const kubectl = cp ? join(process.env.CHEIRON_K8S_BIN ?? "", "kubectl") : "kubectl";
   console.log(`
-Cheiron is running (module log: ${mod.proc.logFile}; Cheiron's own lines follow, prefixed [cheiron]).
+${mod ? `Cheiron is running (module log: ${mod.proc.logFile}; Cheiron's own lines follow, prefixed [cheiron]).` : "Cheiron is running as its own Pods on the node (installed with npx pepr deploy)."}
   kubeconfig: ${kubeconfig}
-  try:        ${kubectl} --kubeconfig ${kubeconfig} apply -n default -f samples/seed-example.yaml
-              ${kubectl} --kubeconfig ${kubeconfig} get ipsm,secrets,sa -n default
-${cluster ? tryLines(kubectl, kubeconfig, cluster) : ""}Press Ctrl-C to stop everything.`);
+  try:        ${k} apply -n default -f samples/seed-example.yaml
+              ${k} get ipsm,secrets,sa -n default
+${cluster ? tryLines(k, cluster) : ""}${cluster && !mod ? deployedLogLines(cluster) : ""}Press Ctrl-C to stop everything.`);
+  if (!mod) {
+    setInterval(() => {}, 3_600_000); // the Pods run on their own: keep npm start alive until Ctrl-C
+    return;
+  }
   echo.stop = echoCheironLog(mod.proc.logFile, line => console.log(line));
   mod.proc.child.on("exit", code => {
     if (!stopping) {
@@ -107,9 +124,8 @@ ${cluster ? tryLines(kubectl, kubeconfig, cluster) : ""}Press Ctrl-C to stop eve
   });
 }
 
-function tryLines(kubectl: string, kubeconfig: string, c: NodeCluster): string {
+function tryLines(k: string, c: NodeCluster): string {
   const files = writeTryFiles(c);
-  const k = `${kubectl} --kubeconfig ${kubeconfig}`;
   return `  node:       cheiron-node (a real kubelet), a private image at ${c.a?.image}
   then:       ${k} apply -f ${files.deployment}
               ${k} get pods -n ${TRY_NAMESPACE} -w     # ImagePullBackOff: no credentials

@@ -13,8 +13,11 @@ function skipUnlessRequired(reason: string | undefined): boolean {
 }
 
 /** `describe`, or `describe.skip` when `reason` is set and skipping is allowed here (else it throws). */
-export function describeUnless(reason: string | undefined, base: jest.Describe = describe): jest.Describe {
-  return skipUnlessRequired(reason) ? describe.skip : base;
+export function describeUnless(reason: string | undefined, base?: jest.Describe): jest.Describe {
+  if (skipUnlessRequired(reason)) return describe.skip;
+  // Outside jest there is no `describe`: `CHEIRON_START=deployed npm start` imports test/pods/install.ts, whose
+  // imports define their suites' describe at load. globalThis's reads undefined there instead of throwing.
+  return base ?? globalThis.describe;
 }
 
 /** `it`, or `it.skip` when `reason` is set and skipping is allowed here (else it throws). */

@@ -12,7 +12,7 @@ import {
   stopNodeCluster,
 } from "../harness/node-cluster";
 import { decideSkip } from "../harness/skip-policy";
-import { NodeState } from "./state";
+import { writeNodeState } from "./state";
 
 /** Starts the node cluster and (with `withModule`) the module as `pepr dev` runs it; writes the NodeState file. */
 export async function setupNode(withModule: boolean) {
@@ -36,35 +36,7 @@ export async function setupNode(withModule: boolean) {
       module = await startModule(c.cp.moduleKubeconfig, c.cp.dir, { env, cwd });
     }
     globalThis.__cheironNode = { cluster: c, module };
-    const state: NodeState = {
-      kubeconfig: c.cp.kubeconfig,
-      nodeBin: c.nodeBin,
-      open: { host: c.open?.host ?? "", caFile: c.open?.caFile ?? "" },
-      podLogsDir: c.node?.podLogsDir ?? "",
-      moduleLog: module?.proc.logFile ?? "",
-      dir: c.cp.dir,
-      registries: Object.fromEntries(
-        (["a", "b"] as const).map(k => {
-          const r = c?.[k];
-          return [
-            k,
-            {
-              host: r?.registry.host ?? "",
-              user: r?.user ?? "",
-              password: r?.password ?? "",
-              image: r?.image ?? "",
-              dir: r?.registry.dir ?? "",
-            },
-          ];
-        }),
-      ) as NodeState["registries"],
-    };
-    const file = join(c.cp.dir, "node-state.json");
-    writeFileSync(file, JSON.stringify(state));
-    Object.assign(process.env, {
-      CHEIRON_NODE_STATE: file,
-      CHEIRON_IT_KUBECONFIG: c.cp.kubeconfig,
-    });
+    writeNodeState(c, module?.proc.logFile ?? "");
   } catch (e) {
     if (c)
       await stopNodeCluster(c).catch(err =>
