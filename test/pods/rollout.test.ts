@@ -51,7 +51,9 @@ describeNode("Pod faults: a rollout of both Deployments mid fan-out", () => {
     console.log(
       `[pods] rollout of both Deployments at ${r.atFault}/${N} attached, ${r.atGone}/${N} when the old watcher was gone; rolled out ${((tRolled - r.tFault) / 1000).toFixed(1)} s after the change; converged ${seconds(r.tFault)} s after it (${seconds(r.t0)} s after the manager); ${await restartFigures()}`,
     );
-    expect(r.atGone).toBeLessThan(N);
+    // The rollout began mid fan-out. Whether the old watcher finished the rest in its grace period (it does on an
+    // idle machine: 500 of 500 when it was gone) or the new one did, every namespace must converge with nothing lost.
+    expect(r.atFault).toBeLessThan(N);
     // Every live Pod of the module is of the new revision.
     const pods = (await kJson(["get", "pods", "-n", "pepr-system"])).items as any[];
     const live = pods.filter(p => !p.metadata.deletionTimestamp);

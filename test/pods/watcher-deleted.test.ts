@@ -30,8 +30,10 @@ describeNode("Pod faults: the watcher Pod deleted mid fan-out", () => {
     cleanup = f.cleanup;
     const [old] = await modulePods("watcher");
 
+    // A 1 s grace period: with the default 30 s the old watcher, which keeps working after its SIGTERM, finished all
+    // 500 namespaces before it stopped on an idle machine (cold CI, 2026-12-08), and the new Pod had nothing to do.
     const r = await faultMidFanOut(admin, f, old, () =>
-      k(["delete", "pod", old.name, "-n", "pepr-system", "--wait=false"]),
+      k(["delete", "pod", old.name, "-n", "pepr-system", "--grace-period=1", "--wait=false"]),
     );
     // The old Pod's container has stopped: what is still missing now is the new Pod's work.
     const [fresh] = await waitReplaced("watcher", [old.uid], 1);
